@@ -1,0 +1,114 @@
+package dev.hookgate;
+
+import dev.hookgate.config.CommandConfig;
+import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.delivery.DeliveryVerticle;
+import dev.hookgate.http.HttpVerticle;
+import dev.hookgate.job.JobDispatcher;
+import dev.hookgate.job.JobVerticle;
+import dev.hookgate.job.Replies;
+import dev.hookgate.store.JobRecord;
+import dev.hookgate.store.NewDelivery;
+import dev.hookgate.store.SqliteStore;
+import dev.hookgate.store.Store;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: opens the store, recovers what a crash left in flight, deploys the verticles
+ * in order (delivery, jobs, then HTTP last so that nothing is accepted before it can be handled).
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final Vertx vertx;
+  private final Services services;
+  private final int port;
+
+  private Gateway(Vertx vertx, Services services, int port) {
+    this.vertx = vertx;
+    this.services = services;
+    this.port = port;
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
+    Store store = new SqliteStore(vertx, Path.of(config.store().path()));
+    Services services = new Services(new AtomicReference<>(config), store, clock, UUID.randomUUID().toString());
+    return store.open()
+        .compose(v -> store.recover(clock.millis(), rerunAfterCrash(config),
+            job -> interruptedNotice(config, job, clock.millis())))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("recovered {} job(s) that were running when the gateway stopped", n);
+          }
+        })
+        .compose(v -> vertx.deployVerticle(new DeliveryVerticle(services)))
+        .compose(v -> vertx.deployVerticle(new JobDispatcher(services)))
+        .compose(v -> vertx.deployVerticle(() -> new JobVerticle(services), new DeploymentOptions()
+            .setThreadingModel(ThreadingModel.WORKER)
+            .setInstances(config.jobs().workerInstances())
+            .setWorkerPoolName("hookgate-jobs")
+            .setWorkerPoolSize(config.jobs().workerPoolSize())))
+        .compose(v -> deployHttp(vertx, services, config.http().port()))
+        .map(port -> {
+          LOG.info("hookgate listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
+              config.http().host(), port, config.commands().size(), config.hooks().size(),
+              config.destinations().size());
+          return new Gateway(vertx, services, port);
+        });
+  }
+
+  private static Future<Integer> deployHttp(Vertx vertx, Services services, int port) {
+    int instances = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    if (port == 0) {
+      // a free port must be the same for every instance: bind one first, then share it
+      AtomicReference<Integer> chosen = new AtomicReference<>();
+      return vertx.createHttpServer().listen(0, "127.0.0.1").compose(probe -> {
+        chosen.set(probe.actualPort());
+        return probe.close();
+      }).compose(v -> vertx.deployVerticle(() -> new HttpVerticle(services, chosen.get()),
+          new DeploymentOptions().setInstances(instances))).map(id -> chosen.get());
+    }
+    return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
+        .map(id -> port);
+  }
+
+  private static java.util.function.Function<String, Boolean> rerunAfterCrash(GatewayConfig config) {
+    return name -> {
+      CommandConfig c = config.commands().get(name);
+      return c == null || c.rerunAfterCrash();
+    };
+  }
+
+  private static List<NewDelivery> interruptedNotice(GatewayConfig config, JobRecord job, long now) {
+    CommandConfig c = config.commands().get(job.command());
+    if (c == null) {
+      return List.of();
+    }
+    return Replies.failure(c, job, "it was interrupted by a restart of the gateway and is not re-run "
+        + "(rerun-after-crash: false)", "", config.responseUrl().maxPostChars(), now);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Services services() {
+    return services;
+  }
+
+  /** Stops the verticles, then the store. */
+  public Future<Void> close() {
+    return vertx.close().compose(v -> services.store().close());
+  }
+}

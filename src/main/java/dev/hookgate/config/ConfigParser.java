@@ -1,0 +1,207 @@
+package dev.hookgate.config;
+
+import dev.hookgate.protocol.CommandReply;
+import dev.hookgate.protocol.PostSplitter;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Turns the raw config tree into validated records, or a {@link ConfigException} listing every problem. */
+public final class ConfigParser {
+  /** Secrets shorter than this are refused unless {@code security.allow-short-secrets} is true. */
+  public static final int MIN_SECRET_LENGTH = 16;
+
+  private final List<String> problems = new ArrayList<>();
+
+  private ConfigParser() {}
+
+  public static GatewayConfig parse(JsonObject raw) {
+    ConfigParser parser = new ConfigParser();
+    GatewayConfig config = parser.gateway(new ConfigNode(raw, "", parser.problems));
+    if (!parser.problems.isEmpty()) {
+      throw new ConfigException(parser.problems);
+    }
+    return config;
+  }
+
+  private GatewayConfig gateway(ConfigNode root) {
+    root.rejectUnknown(Set.of("http", "store", "admin", "response-url", "jobs", "delivery",
+        "destinations", "commands", "hooks", "security"));
+    boolean allowShortSecrets = root.section("security").bool("allow-short-secrets", false);
+    Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
+    root.children("destinations").forEach((name, n) -> destinations.put(name, destination(name, n)));
+    Map<String, CommandConfig> commands = new LinkedHashMap<>();
+    root.children("commands").forEach((name, n) -> commands.put(name, command(name, n, destinations, allowShortSecrets)));
+    Map<String, HookConfig> hooks = new LinkedHashMap<>();
+    root.children("hooks").forEach((name, n) -> hooks.put(name, hook(name, n, destinations, allowShortSecrets)));
+    checkUniqueHookKeys(root, hooks);
+    return new GatewayConfig(http(root.section("http")), store(root.section("store")),
+        admin(root.section("admin"), allowShortSecrets), responseUrl(root.section("response-url")),
+        jobs(root.section("jobs")), delivery(root.section("delivery")), destinations, commands, hooks);
+  }
+
+  private HttpConfig http(ConfigNode n) {
+    n.rejectUnknown(Set.of("host", "port", "max-body-bytes", "max-form-fields"));
+    return new HttpConfig(n.string("host", "0.0.0.0"), n.integer("port", 8080, 0, 65535),
+        n.integer("max-body-bytes", 1_048_576, 1024, 64 * 1_048_576),
+        n.integer("max-form-fields", 256, 16, 100_000));
+  }
+
+  private StoreConfig store(ConfigNode n) {
+    n.rejectUnknown(Set.of("kind", "path", "lease"));
+    String kind = n.string("kind", "sqlite");
+    if (!kind.equals("sqlite")) {
+      n.problem("kind", "\"" + kind + "\" is not supported (sqlite)");
+    }
+    return new StoreConfig(kind, n.string("path", "data/hookgate.db"),
+        n.duration("lease", Duration.ofSeconds(30)));
+  }
+
+  private AdminConfig admin(ConfigNode n, boolean allowShortSecrets) {
+    n.rejectUnknown(Set.of("token"));
+    Optional<String> token = n.optString("token");
+    token.ifPresent(t -> checkSecret(n, "token", t, allowShortSecrets));
+    return new AdminConfig(token);
+  }
+
+  private ResponseUrlConfig responseUrl(ConfigNode n) {
+    n.rejectUnknown(Set.of("allowed-hosts", "max-post-chars"));
+    List<ResponseUrlConfig.AllowedHost> hosts = new ArrayList<>();
+    List<String> entries = n.strings("allowed-hosts");
+    for (int i = 0; i < entries.size(); i++) {
+      try {
+        hosts.add(ResponseUrlConfig.AllowedHost.parse(entries.get(i)));
+      } catch (IllegalArgumentException e) {
+        n.problem("allowed-hosts[" + i + "]", "\"" + entries.get(i) + "\": " + e.getMessage());
+      }
+    }
+    return new ResponseUrlConfig(hosts,
+        n.integer("max-post-chars", PostSplitter.MATTERMOST_MAX_POST_CHARS, 100, 1_000_000));
+  }
+
+  private JobsConfig jobs(ConfigNode n) {
+    n.rejectUnknown(Set.of("worker-instances", "worker-pool-size"));
+    return new JobsConfig(n.integer("worker-instances", 4, 1, 256), n.integer("worker-pool-size", 8, 1, 1024));
+  }
+
+  private DeliveryConfig delivery(ConfigNode n) {
+    n.rejectUnknown(Set.of("backoff", "max-attempts", "max-age", "request-timeout", "connect-timeout"));
+    List<Duration> backoff = new ArrayList<>();
+    List<String> steps = n.strings("backoff");
+    for (int i = 0; i < steps.size(); i++) {
+      try {
+        backoff.add(Durations.parse(steps.get(i)));
+      } catch (RuntimeException e) {
+        n.problem("backoff[" + i + "]", "\"" + steps.get(i) + "\" is not a duration");
+      }
+    }
+    if (backoff.isEmpty()) {
+      backoff = List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30),
+          Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30));
+    }
+    return new DeliveryConfig(backoff, n.integer("max-attempts", 20, 1, 10_000),
+        n.duration("max-age", Duration.ofHours(24)), n.duration("request-timeout", Duration.ofSeconds(10)),
+        n.duration("connect-timeout", Duration.ofSeconds(3)));
+  }
+
+  private DestinationConfig destination(String name, ConfigNode n) {
+    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight"));
+    String url = n.required("url");
+    if (!url.isEmpty() && !url.startsWith("http://") && !url.startsWith("https://")) {
+      n.problem("url", "must start with http:// or https://");
+    }
+    return new DestinationConfig(name, url, n.decimal("rate-per-second", 10, 0.001, 1_000_000),
+        n.integer("burst", 20, 1, 1_000_000),
+        n.integer("max-post-chars", PostSplitter.MATTERMOST_MAX_POST_CHARS, 100, 1_000_000),
+        n.integer("max-in-flight", 1, 1, 1000));
+  }
+
+  private CommandConfig command(String name, ConfigNode n, Map<String, DestinationConfig> destinations,
+      boolean allowShortSecrets) {
+    n.rejectUnknown(Set.of("token", "ack", "job", "reply", "concurrency", "max-queued", "rerun-after-crash"));
+    Optional<String> token = n.optString("token");
+    if (token.isEmpty()) {
+      n.problem("token", "is required (the token the chat server generated for this command)");
+    } else {
+      checkSecret(n, "token", token.get(), allowShortSecrets);
+    }
+    ConfigNode r = n.section("reply");
+    r.rejectUnknown(Set.of("response-type", "template", "fallback", "username", "icon-url"));
+    String responseType = r.string("response-type", CommandReply.IN_CHANNEL);
+    if (!responseType.equals(CommandReply.IN_CHANNEL) && !responseType.equals(CommandReply.EPHEMERAL)) {
+      r.problem("response-type", "\"" + responseType + "\" must be in_channel or ephemeral");
+    }
+    Optional<String> fallback = r.optString("fallback");
+    fallback.filter(f -> !destinations.containsKey(f))
+        .ifPresent(f -> r.problem("fallback", "\"" + f + "\" is not a destination"));
+    ReplySpec reply = new ReplySpec(responseType, r.optString("template"), fallback,
+        r.optString("username"), r.optString("icon-url"));
+    return new CommandConfig(name, token, n.string("ack", "Working on it…"), job(n.section("job")), reply,
+        n.integer("concurrency", 2, 1, 1000), n.integer("max-queued", 100, 0, 1_000_000),
+        n.bool("rerun-after-crash", true));
+  }
+
+  private JobSpec job(ConfigNode n) {
+    n.rejectUnknown(Set.of("template", "exec", "http", "timeout", "workdir", "env", "max-output-bytes"));
+    Duration timeout = n.duration("timeout", Duration.ofMinutes(5));
+    long kinds = List.of("template", "exec", "http").stream().filter(n::has).count();
+    if (kinds != 1) {
+      n.problem("", "must set exactly one of template, exec, http");
+      return new JobSpec.Template("", timeout);
+    }
+    if (n.has("template")) {
+      return new JobSpec.Template(n.string("template", ""), timeout);
+    }
+    if (n.has("exec")) {
+      List<String> argv = n.strings("exec");
+      if (argv.isEmpty()) {
+        n.problem("exec", "must list the program and its arguments");
+      }
+      return new JobSpec.Exec(argv, n.string("workdir", "."), n.stringMap("env"), timeout,
+          n.integer("max-output-bytes", 1_048_576, 1024, 64 * 1_048_576));
+    }
+    ConfigNode h = n.section("http");
+    h.rejectUnknown(Set.of("method", "url", "headers", "body"));
+    String url = h.required("url");
+    return new JobSpec.Http(h.string("method", "GET").toUpperCase(java.util.Locale.ROOT), url,
+        h.stringMap("headers"), h.string("body", ""), timeout);
+  }
+
+  private HookConfig hook(String name, ConfigNode n, Map<String, DestinationConfig> destinations,
+      boolean allowShortSecrets) {
+    n.rejectUnknown(Set.of("key", "destination", "coalesce"));
+    String key = n.required("key");
+    if (!key.isEmpty()) {
+      checkSecret(n, "key", key, allowShortSecrets);
+      if (!key.matches("[A-Za-z0-9_-]+")) {
+        n.problem("key", "must use only letters, digits, '-' and '_'");
+      }
+    }
+    String destination = n.required("destination");
+    if (!destination.isEmpty() && !destinations.containsKey(destination)) {
+      n.problem("destination", "\"" + destination + "\" is not a destination");
+    }
+    return new HookConfig(name, key, destination, n.duration("coalesce", Duration.ZERO));
+  }
+
+  private void checkUniqueHookKeys(ConfigNode root, Map<String, HookConfig> hooks) {
+    Set<String> seen = new java.util.HashSet<>();
+    hooks.values().forEach(h -> {
+      if (!h.key().isEmpty() && !seen.add(h.key())) {
+        root.problem("hooks." + h.name() + ".key", "is the same as another hook's key");
+      }
+    });
+  }
+
+  private void checkSecret(ConfigNode n, String name, String value, boolean allowShort) {
+    if (!allowShort && value.length() < MIN_SECRET_LENGTH) {
+      n.problem(name, "is shorter than " + MIN_SECRET_LENGTH
+          + " characters (set security.allow-short-secrets: true to accept it)");
+    }
+  }
+}

@@ -1,0 +1,303 @@
+package dev.hookgate.delivery;
+
+import dev.hookgate.Addresses;
+import dev.hookgate.Services;
+import dev.hookgate.config.DeliveryConfig;
+import dev.hookgate.config.DestinationConfig;
+import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.store.Delivery;
+import dev.hookgate.store.Lanes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends what the store holds to the chat server, lane by lane (a destination, or one command's
+ * response_url): in order, at the destination's rate, pausing the lane for Retry-After on 429,
+ * backing off on 5xx and network errors, coalescing a backlog into few posts, counting each
+ * response_url's 5 uses in 30 minutes and falling back to the command's destination when it is
+ * spent. One instance, on an event loop; every state change is written to the store.
+ */
+public final class DeliveryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
+  /** Mattermost and Slack: a response_url takes 5 posts within 30 minutes. */
+  public static final int RESPONSE_URL_USES = 5;
+  public static final long RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
+  private static final int PER_LANE = 1000;
+  private static final int MAX_HELD = 20_000;
+  private static final int CLAIM_BATCH = 5000;
+  private static final long POLL_MS = 1000;
+  private static final long MIN_CLAIM_INTERVAL_MS = 10;
+
+  private final Services services;
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private WebClient client;
+  private RetryPolicy retry;
+  private int held;
+  private boolean claiming;
+  private boolean claimAgain;
+  private long lastClaim;
+  private long wakeTimer = -1;
+  private long wakeAt = Long.MAX_VALUE;
+
+  public DeliveryVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    DeliveryConfig d = services.config().delivery();
+    client = WebClient.create(vertx, new WebClientOptions()
+        .setFollowRedirects(false)
+        .setConnectTimeout((int) d.connectTimeout().toMillis())
+        .setIdleTimeout(60)
+        .setKeepAlive(true)
+        .setVerifyHost(true)
+        .setUserAgent("hookgate/1"));
+    retry = new RetryPolicy(d.backoff(), RandomGenerator.getDefault());
+    vertx.setPeriodic(POLL_MS, id -> claim());
+    vertx.setPeriodic(Math.max(1000, services.config().store().lease().toMillis() / 3), id -> heartbeat());
+    vertx.setTimer(1, id -> claim());
+    return vertx.eventBus().consumer(Addresses.DELIVERIES_READY, m -> claim()).completion();
+  }
+
+  // ------------------------------------------------------------------ claiming
+
+  private void claim() {
+    long now = services.now();
+    if (claiming || now - lastClaim < MIN_CLAIM_INTERVAL_MS) {
+      claimAgain = true;
+      if (!claiming) {
+        vertx.setTimer(MIN_CLAIM_INTERVAL_MS, id -> claim());
+      }
+      return;
+    }
+    if (held >= MAX_HELD) {
+      return;
+    }
+    claiming = true;
+    claimAgain = false;
+    lastClaim = now;
+    List<String> full = lanes.values().stream().filter(l -> l.held() >= PER_LANE).map(l -> l.name).toList();
+    long leaseUntil = now + services.config().store().lease().toMillis();
+    services.store().claimDeliveries(full, PER_LANE, Math.min(CLAIM_BATCH, MAX_HELD - held), services.nodeId(),
+            now, leaseUntil)
+        .onComplete(r -> {
+          claiming = false;
+          if (r.succeeded()) {
+            r.result().forEach(this::hold);
+          } else {
+            LOG.error("claiming deliveries failed: {}", r.cause().getMessage());
+          }
+          pump();
+          if (claimAgain) {
+            claim();
+          }
+        });
+  }
+
+  private void hold(Delivery d) {
+    if (lane(d.lane()).add(d)) {
+      held++;
+    }
+  }
+
+  private Lane lane(String name) {
+    return lanes.computeIfAbsent(name, n -> {
+      DestinationConfig dest = destinationOf(n);
+      TokenBucket bucket = dest == null ? null : new TokenBucket(dest.ratePerSecond(), dest.burst(), services.now());
+      return new Lane(n, bucket);
+    });
+  }
+
+  private DestinationConfig destinationOf(String lane) {
+    return Lanes.isDestination(lane)
+        ? services.config().destinations().get(lane.substring(Lanes.DESTINATION_PREFIX.length()))
+        : null;
+  }
+
+  private void heartbeat() {
+    List<Long> ids = lanes.values().stream().flatMap(l -> l.heldIds().stream()).toList();
+    if (!ids.isEmpty()) {
+      long until = services.now() + services.config().store().lease().toMillis();
+      services.store().renewLeases(services.nodeId(), List.of(), ids, until)
+          .onFailure(e -> LOG.error("renewing delivery leases failed: {}", e.getMessage()));
+    }
+  }
+
+  // ------------------------------------------------------------------ sending
+
+  private void pump() {
+    long now = services.now();
+    long next = Long.MAX_VALUE;
+    for (Lane lane : List.copyOf(lanes.values())) {
+      next = Math.min(next, drive(lane, now));
+    }
+    lanes.values().removeIf(l -> l.held() == 0 && l.inFlight == 0 && l.blockedUntil <= now
+        && !Lanes.isDestination(l.name));
+    scheduleWake(next, now);
+  }
+
+  /** Sends what this lane may send now; returns when it should be looked at again. */
+  private long drive(Lane lane, long now) {
+    GatewayConfig config = services.config();
+    DestinationConfig dest = destinationOf(lane.name);
+    int maxInFlight = dest == null ? 1 : dest.maxInFlight();
+    int maxChars = dest == null ? config.responseUrl().maxPostChars() : dest.maxPostChars();
+    while (!lane.queue.isEmpty() && lane.inFlight < maxInFlight) {
+      if (now < lane.blockedUntil) {
+        return lane.blockedUntil;
+      }
+      Delivery head = lane.queue.getFirst();
+      if (head.notBefore() > now) {
+        return head.notBefore();
+      }
+      if (Lanes.isDestination(lane.name) && dest == null) {
+        List<Delivery> all = lane.removeFirst(lane.queue.size());
+        bury(lane, all, "destination " + lane.name.substring(Lanes.DESTINATION_PREFIX.length())
+            + " is not configured");
+        return Long.MAX_VALUE;
+      }
+      if (lane.bucket != null && !lane.bucket.tryTake(now)) {
+        return lane.bucket.nextTokenAt(now);
+      }
+      Coalescer.Batch batch = Coalescer.take(
+          new ArrayList<>(lane.queue.subList(0, Math.min(lane.queue.size(), 2000))), maxChars);
+      lane.removeFirst(batch.deliveries().size());
+      lane.inFlight++;
+      send(lane, dest, batch).onComplete(r -> {
+        lane.inFlight--;
+        if (r.failed()) {
+          LOG.error("delivery to lane {} failed internally: {}", safeLane(lane.name), r.cause().toString());
+          lane.requeueFront(batch.deliveries());
+          lane.blockedUntil = services.now() + 1000;
+        }
+        pump();
+      });
+    }
+    return Long.MAX_VALUE;
+  }
+
+  private Future<Void> send(Lane lane, DestinationConfig dest, Coalescer.Batch batch) {
+    if (dest != null) {
+      return post(lane, dest.url(), batch, false);
+    }
+    String url = batch.deliveries().get(0).responseUrl();
+    if (!services.config().responseUrl().allows(url)) {
+      return bury(lane, batch.deliveries(), "response_url host is not in response-url.allowed-hosts");
+    }
+    return services.store().tryUseResponseUrl(url, services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
+        .compose(ok -> ok ? post(lane, url, batch, true)
+            : fallBack(lane, batch.deliveries(), "response_url spent (5 uses) or expired (30 minutes)"));
+  }
+
+  private Future<Void> post(Lane lane, String url, Coalescer.Batch batch, boolean responseUrl) {
+    long started = services.now();
+    String body = batch.message().encode();
+    return client.postAbs(url)
+        .timeout(services.config().delivery().requestTimeout().toMillis())
+        .putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body))
+        .map(resp -> SendOutcome.classify(resp.statusCode(), resp.getHeader("retry-after"), resp.bodyAsString(),
+            responseUrl, services.now()))
+        .otherwise(e -> new SendOutcome.Retry(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
+        .compose(outcome -> settle(lane, batch, outcome, started));
+  }
+
+  private Future<Void> settle(Lane lane, Coalescer.Batch batch, SendOutcome outcome, long started) {
+    long now = services.now();
+    List<Delivery> ds = batch.deliveries();
+    String what = ds.size() == 1 ? "delivery " + ds.get(0).id() : ds.size() + " deliveries " + ds.get(0).id() + ".."
+        + ds.get(ds.size() - 1).id();
+    if (outcome instanceof SendOutcome.Delivered) {
+      LOG.info("{} to {} delivered in {} ms", what, safeLane(lane.name), now - started);
+      lane.forget(ds);
+      held -= ds.size();
+      return services.store().markDelivered(batch.ids(), now);
+    }
+    if (outcome instanceof SendOutcome.Spent) {
+      return fallBack(lane, ds, "response_url refused: " + outcome.reason());
+    }
+    if (outcome instanceof SendOutcome.Rejected) {
+      return bury(lane, ds, "rejected by the chat server: " + outcome.reason());
+    }
+    DeliveryConfig policy = services.config().delivery();
+    boolean limited = outcome instanceof SendOutcome.RateLimited;
+    List<Delivery> tried = ds.stream().map(d -> limited ? d : d.withAttempt(outcome.reason())).toList();
+    int attempts = tried.stream().mapToInt(Delivery::attempts).max().orElse(0);
+    long oldest = tried.stream().mapToLong(Delivery::createdAt).min().orElse(now);
+    if (attempts >= policy.maxAttempts() || now - oldest > policy.maxAge().toMillis()) {
+      return bury(lane, ds, "gave up after " + attempts + " attempts: " + outcome.reason());
+    }
+    long wait = limited ? ((SendOutcome.RateLimited) outcome).waitMs() : retry.backoffMs(attempts);
+    lane.blockedUntil = Math.max(lane.blockedUntil, now + wait);
+    lane.requeueFront(tried);
+    LOG.warn("{} to {}: {}; lane paused {} ms", what, safeLane(lane.name), outcome.reason(), wait);
+    return services.store().recordAttempt(batch.ids(), outcome.reason(), !limited);
+  }
+
+  /** A response_url that cannot be used any more: its deliveries move to the command's fallback destination. */
+  private Future<Void> fallBack(Lane lane, List<Delivery> ds, String reason) {
+    Map<String, List<Delivery>> byFallback = ds.stream().collect(Collectors.groupingBy(
+        d -> d.fallback() != null && services.config().destinations().containsKey(d.fallback()) ? d.fallback() : ""));
+    List<Future<Void>> done = new ArrayList<>();
+    byFallback.forEach((fallback, group) -> {
+      if (fallback.isEmpty()) {
+        done.add(bury(lane, group, reason + ", and no fallback destination"));
+        return;
+      }
+      lane.forget(group);
+      held -= group.size();
+      List<Long> ids = group.stream().map(Delivery::id).toList();
+      LOG.info("{} deliveries of lane {} move to destination {}: {}", group.size(), safeLane(lane.name), fallback,
+          reason);
+      done.add(services.store().retarget(ids, fallback)
+          .onSuccess(v -> group.forEach(d -> hold(d.retargeted(fallback)))));
+    });
+    return Future.all(done).mapEmpty();
+  }
+
+  private Future<Void> bury(Lane lane, List<Delivery> ds, String reason) {
+    lane.forget(ds);
+    held -= ds.size();
+    LOG.warn("{} deliveries of lane {} are dead: {}", ds.size(), safeLane(lane.name), reason);
+    return services.store().markDead(ds.stream().map(Delivery::id).toList(), reason, services.now());
+  }
+
+  private void scheduleWake(long at, long now) {
+    if (at == Long.MAX_VALUE || (wakeTimer >= 0 && wakeAt <= at)) {
+      return;
+    }
+    if (wakeTimer >= 0) {
+      vertx.cancelTimer(wakeTimer);
+    }
+    wakeAt = at;
+    wakeTimer = vertx.setTimer(Math.max(1, at - now), id -> {
+      wakeTimer = -1;
+      wakeAt = Long.MAX_VALUE;
+      pump();
+    });
+  }
+
+  /** A lane's name for logs: a response_url carries a secret id, so only its host is shown. */
+  static String safeLane(String lane) {
+    if (Lanes.isDestination(lane)) {
+      return lane;
+    }
+    try {
+      return "response_url@" + java.net.URI.create(lane.substring(Lanes.RESPONSE_URL_PREFIX.length())).getHost();
+    } catch (IllegalArgumentException e) {
+      return "response_url";
+    }
+  }
+}

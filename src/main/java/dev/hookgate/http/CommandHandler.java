@@ -1,0 +1,116 @@
+package dev.hookgate.http;
+
+import dev.hookgate.Addresses;
+import dev.hookgate.Services;
+import dev.hookgate.config.CommandConfig;
+import dev.hookgate.job.Templates;
+import dev.hookgate.protocol.CommandReply;
+import dev.hookgate.protocol.FormData;
+import dev.hookgate.protocol.MalformedRequestException;
+import dev.hookgate.protocol.SlashCommand;
+import dev.hookgate.protocol.TokenCheck;
+import dev.hookgate.store.EnqueueResult;
+import dev.hookgate.store.NewJob;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST|GET /commands/{name}}: checks the token, queues the job durably, answers the
+ * ephemeral ack at once. The job runs later on a worker; its result goes through the response_url.
+ */
+final class CommandHandler {
+  private final Services services;
+
+  CommandHandler(Services services) {
+    this.services = services;
+  }
+
+  void handle(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    CommandConfig command = services.config().commands().get(name);
+    if (command == null) {
+      ErrorReplies.send(ctx, 404, "unknown_command", "no command is configured at this URL");
+      return;
+    }
+    FormData form;
+    try {
+      form = readForm(ctx);
+    } catch (MalformedRequestException e) {
+      ErrorReplies.send(ctx, e.getMessage().startsWith("Content-Type") ? 415 : 400, "bad_request", e.getMessage());
+      return;
+    }
+    if (form.first("ssl_check").filter("1"::equals).isPresent()) {
+      ctx.response().setStatusCode(200).end(); // Slack's certificate probe
+      return;
+    }
+    Optional<String> token = TokenCheck.presented(ctx.request().getHeader("Authorization"), form.first("token"));
+    if (token.isEmpty()) {
+      HttpVerticle.LOG.warn("command {} refused: no token (from {})", name, ctx.request().remoteAddress());
+      ErrorReplies.send(ctx, 401, "unauthorized", "missing token (form field token or Authorization: Token <t>)");
+      return;
+    }
+    if (!TokenCheck.matches(command.token().orElse(null), token.get())) {
+      HttpVerticle.LOG.warn("command {} refused: wrong token (from {})", name, ctx.request().remoteAddress());
+      ErrorReplies.send(ctx, 401, "unauthorized", "invalid token");
+      return;
+    }
+    SlashCommand cmd;
+    try {
+      cmd = SlashCommand.from(form);
+    } catch (MalformedRequestException e) {
+      ErrorReplies.send(ctx, 400, "bad_request", e.getMessage());
+      return;
+    }
+    if (!services.config().responseUrl().allows(cmd.responseUrl())) {
+      HttpVerticle.LOG.warn("command {} refused: response_url host not allowed (user {})", name, cmd.userId());
+      replyEphemeral(ctx, "hookgate cannot answer this command: its response_url points to a host that is not "
+          + "in response-url.allowed-hosts. Ask the gateway's operator to allow the chat server's address.");
+      return;
+    }
+    enqueue(ctx, command, cmd);
+  }
+
+  private void enqueue(RoutingContext ctx, CommandConfig command, SlashCommand cmd) {
+    String jobId = UUID.randomUUID().toString();
+    Map<String, String> request = new HashMap<>(cmd.fields());
+    services.store().enqueueJob(new NewJob(jobId, command.name(), request, cmd.responseUrl(), services.now()),
+            command.maxQueued())
+        .onSuccess(result -> {
+          if (result instanceof EnqueueResult.QueueFull full) {
+            HttpVerticle.LOG.warn("command {} refused: {} jobs already queued", command.name(), full.queued());
+            replyEphemeral(ctx, "`/" + command.name() + "` is busy: " + full.queued()
+                + " requests are already waiting. Please try again in a few minutes.");
+            return;
+          }
+          HttpVerticle.LOG.info("job {} command={} queued (user {})", jobId, command.name(), cmd.userId());
+          Map<String, Object> scope = new HashMap<>(request);
+          scope.put("job_id", jobId);
+          replyEphemeral(ctx, Templates.render(command.ack(), scope));
+          ctx.vertx().eventBus().publish(Addresses.JOBS_READY, null);
+        })
+        .onFailure(e -> {
+          HttpVerticle.LOG.error("command {}: the store refused the job: {}", command.name(), e.getMessage());
+          ErrorReplies.send(ctx, 503, "unavailable", "the gateway cannot store the job right now; try again");
+        });
+  }
+
+  private FormData readForm(RoutingContext ctx) {
+    int maxFields = services.config().http().maxFormFields();
+    if (ctx.request().method() == HttpMethod.GET) {
+      return FormData.parse(ctx.request().query(), maxFields);
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.split(";", 2)[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
+      throw new MalformedRequestException("Content-Type must be application/x-www-form-urlencoded");
+    }
+    return FormData.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), maxFields);
+  }
+
+  private static void replyEphemeral(RoutingContext ctx, String text) {
+    ctx.response().putHeader("content-type", "application/json").end(CommandReply.ephemeral(text));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.hookgate.http;
+
+import dev.hookgate.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The HTTP front: routes to one handler per route family. Event loop only; the store does the blocking. */
+public final class HttpVerticle extends VerticleBase {
+  static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+
+  private final Services services;
+  private final int port;
+
+  /** {@code port} overrides the config's (0 picks a free port: see {@link #actualPort}). */
+  public HttpVerticle(Services services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    var http = services.config().http();
+    Router router = Router.router(vertx);
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(http.maxBodyBytes());
+    CommandHandler commands = new CommandHandler(services);
+    HookHandler hooks = new HookHandler(services);
+
+    router.route("/commands/:name").method(HttpMethod.POST).method(HttpMethod.GET).handler(body)
+        .handler(commands::handle);
+    router.post("/hooks/:key").handler(body).handler(hooks::handle);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.route().last().handler(ctx -> ErrorReplies.send(ctx, 404, "not_found", "no such endpoint"));
+    router.route().failureHandler(ErrorReplies::fromFailure);
+
+    return vertx.createHttpServer(new HttpServerOptions()
+            .setHost(http.host())
+            .setMaxFormAttributeSize(http.maxBodyBytes())
+            .setIdleTimeout(60))
+        .requestHandler(router)
+        .listen(port);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.hookgate.job;
+
+import dev.hookgate.Addresses;
+import dev.hookgate.Services;
+import dev.hookgate.config.CommandConfig;
+import dev.hookgate.store.JobRecord;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Claims queued jobs from the store within each command's concurrency limit, hands them to the
+ * job workers, and renews the leases of those running (heartbeat). One instance, on an event loop.
+ */
+public final class JobDispatcher extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
+  private static final long POLL_MS = 1000;
+
+  private final Services services;
+  private final Map<String, Integer> running = new HashMap<>();
+  private final Set<String> runningIds = new HashSet<>();
+  private boolean claiming;
+  private boolean again;
+
+  public JobDispatcher(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    long lease = services.config().store().lease().toMillis();
+    vertx.setPeriodic(POLL_MS, id -> pump());
+    vertx.setPeriodic(Math.max(1000, lease / 3), id -> heartbeat());
+    vertx.setTimer(1, id -> pump());
+    return vertx.eventBus().consumer(Addresses.JOBS_READY, m -> pump()).completion();
+  }
+
+  private void pump() {
+    if (claiming) {
+      again = true;
+      return;
+    }
+    Map<String, Integer> capacity = new HashMap<>();
+    for (CommandConfig c : services.config().commands().values()) {
+      int free = c.concurrency() - running.getOrDefault(c.name(), 0);
+      if (free > 0) {
+        capacity.put(c.name(), free);
+      }
+    }
+    if (capacity.isEmpty()) {
+      return;
+    }
+    claiming = true;
+    long now = services.now();
+    services.store().claimJobs(capacity, services.nodeId(), now, now + services.config().store().lease().toMillis())
+        .onComplete(r -> {
+          claiming = false;
+          if (r.succeeded()) {
+            r.result().forEach(this::dispatch);
+          } else {
+            LOG.error("claiming jobs failed: {}", r.cause().getMessage());
+          }
+          if (again) {
+            again = false;
+            pump();
+          }
+        });
+  }
+
+  private void dispatch(JobRecord job) {
+    running.merge(job.command(), 1, Integer::sum);
+    runningIds.add(job.id());
+    CommandConfig command = services.config().commands().get(job.command());
+    long timeout = (command == null ? 60_000 : command.job().timeout().toMillis()) + 60_000;
+    LOG.info("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
+    vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job), new DeliveryOptions().setSendTimeout(timeout))
+        .onComplete(r -> {
+          running.merge(job.command(), -1, Integer::sum);
+          runningIds.remove(job.id());
+          if (r.failed()) {
+            LOG.warn("job {} got no answer from its worker: {}; its lease will expire", job.id(), r.cause().getMessage());
+          }
+          pump();
+        });
+  }
+
+  private void heartbeat() {
+    if (runningIds.isEmpty()) {
+      return;
+    }
+    long until = services.now() + services.config().store().lease().toMillis();
+    services.store().renewLeases(services.nodeId(), List.copyOf(runningIds), List.of(), until)
+        .onFailure(e -> LOG.error("renewing job leases failed: {}", e.getMessage()));
+  }
+}

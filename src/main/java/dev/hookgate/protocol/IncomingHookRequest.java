@@ -1,0 +1,123 @@
+package dev.hookgate.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Decodes the body of a POST to an incoming hook exactly as Mattermost does
+ * ({@code server/channels/web/webhook.go incomingWebhook}): a urlencoded {@code payload=} field,
+ * else the raw body as JSON whatever the content type; keys matched case-insensitively; one retry
+ * with raw newlines and tabs escaped inside text-like values; "No text specified." when there is
+ * neither text nor attachments.
+ *
+ * @see <a href="https://developers.mattermost.com/integrate/webhooks/incoming/">Mattermost incoming webhooks</a>
+ */
+public final class IncomingHookRequest {
+  /** Mattermost's exact error text for a payload with neither text nor attachments. */
+  public static final String NO_TEXT = "No text specified.";
+
+  private static final Set<String> STRING_FIELDS =
+      Set.of("text", "username", "icon_url", "icon_emoji", "channel", "type", "root_id");
+  private static final Set<String> OBJECT_FIELDS = Set.of("props", "priority");
+  private static final Pattern CONTROL_CHAR_VALUES = Pattern.compile(
+      "(?s)\"(text|fallback|pretext|author_name|title|value)\"\\s*:\\s*\"(\\\\\"|[^\"])*\"");
+
+  private IncomingHookRequest() {}
+
+  public static ChatMessage parse(String contentType, byte[] body, int maxFormFields) {
+    String json = isForm(contentType)
+        ? FormData.parse(body, maxFormFields).first("payload").orElse("")
+        : Utf8.decodeStrict(body, "request body");
+    if (json.isBlank()) {
+      throw new MalformedRequestException("empty payload");
+    }
+    JsonNode node;
+    try {
+      node = ChatJson.parse(json);
+    } catch (MalformedRequestException first) {
+      String escaped = escapeControlChars(json);
+      if (escaped.equals(json)) {
+        throw first;
+      }
+      node = ChatJson.parse(escaped);
+    }
+    if (!node.isObject()) {
+      throw new MalformedRequestException("payload must be a JSON object");
+    }
+    ObjectNode message = normalise((ObjectNode) node);
+    JsonNode attachments = message.get("attachments");
+    if (message.path("text").asText("").isEmpty() && (attachments == null || attachments.isNull())) {
+      throw new MalformedRequestException(NO_TEXT);
+    }
+    return ChatMessage.of(message);
+  }
+
+  static boolean isForm(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    String media = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    return media.equals("application/x-www-form-urlencoded");
+  }
+
+  /** Lower-cases the known keys (Go's case-insensitive match) and checks their types. */
+  private static ObjectNode normalise(ObjectNode in) {
+    ObjectNode out = ChatJson.object();
+    for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = e.getKey();
+      String lower = key.toLowerCase(Locale.ROOT);
+      JsonNode value = e.getValue();
+      if (STRING_FIELDS.contains(lower) || OBJECT_FIELDS.contains(lower) || lower.equals("attachments")) {
+        key = lower;
+        checkType(key, value);
+        if (value.isNull()) {
+          continue;
+        }
+      }
+      out.set(key, value);
+    }
+    return out;
+  }
+
+  private static void checkType(String key, JsonNode value) {
+    if (value.isNull()) {
+      return;
+    }
+    boolean ok = STRING_FIELDS.contains(key) ? value.isTextual()
+        : OBJECT_FIELDS.contains(key) ? value.isObject()
+        : value.isArray();
+    if (!ok) {
+      String expected = STRING_FIELDS.contains(key) ? "a string" : OBJECT_FIELDS.contains(key) ? "an object" : "an array";
+      throw new MalformedRequestException("field '" + key + "' must be " + expected);
+    }
+    if (key.equals("attachments")) {
+      for (JsonNode a : value) {
+        if (!a.isObject() && !a.isNull()) {
+          throw new MalformedRequestException("field 'attachments' must hold objects");
+        }
+      }
+      if (value.size() > ChatMessage.MAX_ATTACHMENTS) {
+        throw new MalformedRequestException("too many attachments (more than " + ChatMessage.MAX_ATTACHMENTS + ")");
+      }
+    }
+  }
+
+  /** Mattermost's escapeControlCharsFromPayload: raw \n and \t inside text-like string values. */
+  static String escapeControlChars(String json) {
+    Matcher m = CONTROL_CHAR_VALUES.matcher(json);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String fixed = m.group().replace("\n", "\\n").replace("\t", "\\t");
+      m.appendReplacement(sb, Matcher.quoteReplacement(fixed));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+}

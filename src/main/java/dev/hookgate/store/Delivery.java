@@ -1,0 +1,34 @@
+package dev.hookgate.store;
+
+import dev.hookgate.protocol.ChatMessage;
+
+/** A stored delivery. */
+public record Delivery(
+    long id,
+    String destination,
+    String responseUrl,
+    String fallback,
+    String jobId,
+    String hook,
+    ChatMessage message,
+    DeliveryState state,
+    int attempts,
+    long createdAt,
+    long notBefore,
+    String lastError,
+    Long deliveredAt) {
+
+  public String lane() {
+    return Lanes.of(destination, responseUrl);
+  }
+
+  public Delivery retargeted(String newDestination) {
+    return new Delivery(id, newDestination, null, null, jobId, hook, message, state, attempts, createdAt,
+        notBefore, lastError, deliveredAt);
+  }
+
+  public Delivery withAttempt(String error) {
+    return new Delivery(id, destination, responseUrl, fallback, jobId, hook, message, state, attempts + 1,
+        createdAt, notBefore, error, deliveredAt);
+  }
+}

@@ -1,0 +1,522 @@
+package dev.hookgate.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.hookgate.protocol.ChatJson;
+import dev.hookgate.protocol.ChatMessage;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The embedded store: one SQLite file in WAL mode, {@code synchronous=FULL}, one writer thread with
+ * group commit ({@link SqlWriter}). JDBC never runs on an event loop.
+ */
+public final class SqliteStore implements Store {
+  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
+
+  private final Vertx vertx;
+  private final Path path;
+  private SqlWriter writer;
+
+  public SqliteStore(Vertx vertx, Path path) {
+    this.vertx = vertx;
+    this.path = path;
+  }
+
+  @Override
+  public Future<Void> open() {
+    return vertx.executeBlocking(() -> {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Connection c = DriverManager.getConnection("jdbc:sqlite:" + path);
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA journal_mode=WAL");
+        st.execute("PRAGMA synchronous=FULL");
+        st.execute("PRAGMA busy_timeout=5000");
+      }
+      c.setAutoCommit(false);
+      SqliteSchema.migrate(c);
+      writer = new SqlWriter(vertx, c, "hookgate-store-writer");
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (writer == null) {
+      return Future.succeededFuture();
+    }
+    SqlWriter w = writer;
+    return vertx.executeBlocking(() -> {
+      w.close();
+      return null;
+    });
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  @Override
+  public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued) {
+    return writer.submit(c -> {
+      int queued;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND command = ?")) {
+        ps.setString(1, job.command());
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          queued = rs.getInt(1);
+        }
+      }
+      if (queued >= maxQueued) {
+        return new EnqueueResult.QueueFull(queued);
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)")) {
+        ps.setString(1, job.id());
+        ps.setString(2, job.command());
+        ps.setString(3, json(job.request()));
+        ps.setString(4, job.responseUrl());
+        ps.setLong(5, job.createdAt());
+        ps.executeUpdate();
+      }
+      registerResponseUrl(c, job.responseUrl(), job.createdAt());
+      return new EnqueueResult.Accepted(job.id());
+    });
+  }
+
+  @Override
+  public Future<List<JobRecord>> claimJobs(Map<String, Integer> capacity, String owner, long now, long leaseUntil) {
+    return writer.submit(c -> {
+      List<JobRecord> claimed = new ArrayList<>();
+      for (Map.Entry<String, Integer> e : capacity.entrySet()) {
+        if (e.getValue() <= 0) {
+          continue;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE command = ? AND "
+            + "(state = 'queued' OR (state = 'running' AND lease_until < ?)) ORDER BY created_at, id LIMIT ?")) {
+          ps.setString(1, e.getKey());
+          ps.setLong(2, now);
+          ps.setInt(3, e.getValue());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              claimed.add(job(rs));
+            }
+          }
+        }
+      }
+      List<JobRecord> running = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'running', attempts = attempts + 1, "
+          + "started_at = ?, lease_owner = ?, lease_until = ? WHERE id = ?")) {
+        for (JobRecord j : claimed) {
+          ps.setLong(1, now);
+          ps.setString(2, owner);
+          ps.setLong(3, leaseUntil);
+          ps.setString(4, j.id());
+          ps.addBatch();
+          running.add(new JobRecord(j.id(), j.command(), j.request(), j.responseUrl(), JobState.RUNNING,
+              j.attempts() + 1, j.createdAt(), now, null, null));
+        }
+        ps.executeBatch();
+      }
+      return running;
+    });
+  }
+
+  @Override
+  public Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries) {
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = ?, outcome = ?, finished_at = ?, "
+          + "lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
+        ps.setString(1, state.dbName());
+        ps.setString(2, outcome);
+        ps.setLong(3, now);
+        ps.setString(4, jobId);
+        ps.executeUpdate();
+      }
+      insertDeliveries(c, deliveries);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Optional<JobRecord>> job(String id) {
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
+        ps.setString(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(job(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<List<JobRecord>> recentJobs(int limit) {
+    return writer.submit(c -> {
+      List<JobRecord> jobs = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?")) {
+        ps.setInt(1, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            jobs.add(job(rs));
+          }
+        }
+      }
+      return jobs;
+    });
+  }
+
+  @Override
+  public Future<Integer> recover(long now, Function<String, Boolean> rerun,
+      Function<JobRecord, List<NewDelivery>> notice) {
+    return writer.submit(c -> {
+      List<JobRecord> running = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE state = 'running'")) {
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            running.add(job(rs));
+          }
+        }
+      }
+      for (JobRecord j : running) {
+        boolean again = rerun.apply(j.command());
+        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = ?, lease_owner = NULL, "
+            + "lease_until = NULL, finished_at = ?, outcome = ? WHERE id = ?")) {
+          ps.setString(1, again ? JobState.QUEUED.dbName() : JobState.INTERRUPTED.dbName());
+          if (again) {
+            ps.setNull(2, Types.INTEGER);
+            ps.setNull(3, Types.VARCHAR);
+          } else {
+            ps.setLong(2, now);
+            ps.setString(3, "interrupted by a restart of the gateway");
+          }
+          ps.setString(4, j.id());
+          ps.executeUpdate();
+        }
+        if (!again) {
+          insertDeliveries(c, notice.apply(j));
+        }
+      }
+      try (Statement st = c.createStatement()) {
+        st.executeUpdate("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE state = 'pending'");
+      }
+      return running.size();
+    });
+  }
+
+  // ---------------------------------------------------------------- deliveries
+
+  @Override
+  public Future<Boolean> enqueueDeliveries(List<NewDelivery> deliveries, String scope, String key, long windowMs) {
+    return writer.submit(c -> {
+      if (key != null) {
+        long now = deliveries.isEmpty() ? System.currentTimeMillis() : deliveries.get(0).createdAt();
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM idempotency_keys WHERE created_at < ?")) {
+          ps.setLong(1, now - windowMs);
+          ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+            "INSERT OR IGNORE INTO idempotency_keys(scope, key, created_at) VALUES (?,?,?)")) {
+          ps.setString(1, scope);
+          ps.setString(2, key);
+          ps.setLong(3, now);
+          if (ps.executeUpdate() == 0) {
+            return false;
+          }
+        }
+      }
+      insertDeliveries(c, deliveries);
+      return true;
+    });
+  }
+
+  @Override
+  public Future<List<Delivery>> claimDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
+      long now, long leaseUntil) {
+    Set<String> skip = Set.copyOf(skipLanes);
+    return writer.submit(c -> {
+      List<Delivery> claimed = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (SELECT d.*, ROW_NUMBER() OVER "
+          + "(PARTITION BY lane ORDER BY id) AS rn FROM deliveries d WHERE state = 'pending' "
+          + "AND (lease_until IS NULL OR lease_until < ?)) WHERE rn <= ? ORDER BY id LIMIT ?")) {
+        ps.setLong(1, now);
+        ps.setInt(2, perLane);
+        ps.setInt(3, max + skip.size() * perLane);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next() && claimed.size() < max) {
+            if (!skip.contains(rs.getString("lane"))) {
+              claimed.add(delivery(rs));
+            }
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?")) {
+        for (Delivery d : claimed) {
+          ps.setString(1, owner);
+          ps.setLong(2, leaseUntil);
+          ps.setLong(3, d.id());
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return claimed;
+    });
+  }
+
+  @Override
+  public Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds, long leaseUntil) {
+    List<String> jobs = List.copyOf(jobIds);
+    List<Long> deliveries = List.copyOf(deliveryIds);
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'running'")) {
+        for (String id : jobs) {
+          ps.setLong(1, leaseUntil);
+          ps.setString(2, id);
+          ps.setString(3, owner);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ?")) {
+        for (Long id : deliveries) {
+          ps.setLong(1, leaseUntil);
+          ps.setLong(2, id);
+          ps.setString(3, owner);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> markDelivered(Collection<Long> ids, long now) {
+    return updateEach(ids, "UPDATE deliveries SET state = 'delivered', delivered_at = ?, lease_owner = NULL, "
+        + "lease_until = NULL WHERE id = ?", (ps, id) -> {
+          ps.setLong(1, now);
+          ps.setLong(2, id);
+        });
+  }
+
+  @Override
+  public Future<Void> recordAttempt(Collection<Long> ids, String error, boolean countsAsAttempt) {
+    return updateEach(ids, "UPDATE deliveries SET attempts = attempts + ?, last_error = ? WHERE id = ?",
+        (ps, id) -> {
+          ps.setInt(1, countsAsAttempt ? 1 : 0);
+          ps.setString(2, error);
+          ps.setLong(3, id);
+        });
+  }
+
+  @Override
+  public Future<Void> markDead(Collection<Long> ids, String error, long now) {
+    return updateEach(ids, "UPDATE deliveries SET state = 'dead', last_error = ?, delivered_at = NULL, "
+        + "lease_owner = NULL, lease_until = NULL WHERE id = ?", (ps, id) -> {
+          ps.setString(1, error);
+          ps.setLong(2, id);
+        });
+  }
+
+  @Override
+  public Future<Void> retarget(Collection<Long> ids, String destination) {
+    return updateEach(ids, "UPDATE deliveries SET destination = ?, response_url = NULL, fallback = NULL, "
+        + "lane = ? WHERE id = ?", (ps, id) -> {
+          ps.setString(1, destination);
+          ps.setString(2, Lanes.of(destination, null));
+          ps.setLong(3, id);
+        });
+  }
+
+  @Override
+  public Future<Boolean> replay(long id, long now) {
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET state = 'pending', attempts = 0, "
+          + "not_before = ?, created_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'dead'")) {
+        ps.setLong(1, now);
+        ps.setLong(2, now);
+        ps.setLong(3, id);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public Future<List<Delivery>> deliveries(DeliveryState state, int limit) {
+    return writer.submit(c -> {
+      List<Delivery> out = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT * FROM deliveries WHERE state = ? ORDER BY id DESC LIMIT ?")) {
+        ps.setString(1, state.dbName());
+        ps.setInt(2, limit);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(delivery(rs));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Future<Optional<Delivery>> delivery(long id) {
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM deliveries WHERE id = ?")) {
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public Future<Map<String, long[]>> backlog() {
+    return writer.submit(c -> {
+      Map<String, long[]> out = new LinkedHashMap<>();
+      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+          "SELECT lane, COUNT(*), MIN(created_at) FROM deliveries WHERE state = 'pending' GROUP BY lane")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
+        }
+      }
+      return out;
+    });
+  }
+
+  // ---------------------------------------------------------------- response_url budgets
+
+  @Override
+  public Future<Void> registerResponseUrl(String url, long issuedAt) {
+    return writer.submit(c -> {
+      registerResponseUrl(c, url, issuedAt);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Boolean> tryUseResponseUrl(String url, long now, long lifetimeMs, int maxUses) {
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE response_urls SET uses = uses + 1 WHERE url = ? AND uses < ? AND issued_at > ?")) {
+        ps.setString(1, url);
+        ps.setInt(2, maxUses);
+        ps.setLong(3, now - lifetimeMs);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private static void registerResponseUrl(Connection c, String url, long issuedAt) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT OR IGNORE INTO response_urls(url, issued_at, uses) VALUES (?,?,0)")) {
+      ps.setString(1, url);
+      ps.setLong(2, issuedAt);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void insertDeliveries(Connection c, List<NewDelivery> deliveries) throws SQLException {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries(lane, destination, response_url, "
+        + "fallback, job_id, hook, payload, state, created_at, not_before) VALUES (?,?,?,?,?,?,?,'pending',?,?)")) {
+      for (NewDelivery d : deliveries) {
+        ps.setString(1, d.lane());
+        ps.setString(2, d.destination());
+        ps.setString(3, d.responseUrl());
+        ps.setString(4, d.fallback());
+        ps.setString(5, d.jobId());
+        ps.setString(6, d.hook());
+        ps.setString(7, d.message().encode());
+        ps.setLong(8, d.createdAt());
+        ps.setLong(9, d.notBefore());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  @FunctionalInterface
+  private interface Binder {
+    void bind(PreparedStatement ps, Long id) throws SQLException;
+  }
+
+  private Future<Void> updateEach(Collection<Long> ids, String sql, Binder binder) {
+    List<Long> list = List.copyOf(ids);
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (Long id : list) {
+          binder.bind(ps, id);
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  private static JobRecord job(ResultSet rs) throws SQLException {
+    return new JobRecord(rs.getString("id"), rs.getString("command"), parseMap(rs.getString("request")),
+        rs.getString("response_url"), JobState.fromDb(rs.getString("state")), rs.getInt("attempts"),
+        rs.getLong("created_at"), nullableLong(rs, "started_at"), nullableLong(rs, "finished_at"),
+        rs.getString("outcome"));
+  }
+
+  private static Delivery delivery(ResultSet rs) throws SQLException {
+    return new Delivery(rs.getLong("id"), rs.getString("destination"), rs.getString("response_url"),
+        rs.getString("fallback"), rs.getString("job_id"), rs.getString("hook"),
+        ChatMessage.fromJson(rs.getString("payload")), DeliveryState.fromDb(rs.getString("state")),
+        rs.getInt("attempts"), rs.getLong("created_at"), rs.getLong("not_before"), rs.getString("last_error"),
+        nullableLong(rs, "delivered_at"));
+  }
+
+  private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+    long v = rs.getLong(column);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static String json(Map<String, String> map) {
+    try {
+      return ChatJson.MAPPER.writeValueAsString(map);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> parseMap(String json) {
+    try {
+      return new HashMap<>(ChatJson.MAPPER.readValue(json, STRING_MAP));
+    } catch (IOException e) {
+      throw new IllegalStateException("corrupt job request in store", e);
+    }
+  }
+}

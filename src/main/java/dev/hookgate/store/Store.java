@@ -1,0 +1,92 @@
+package dev.hookgate.store;
+
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The durable spine of the gateway: queued jobs, deliveries and response_url budgets. Every
+ * method is asynchronous and completes on the caller's Vert.x context; nothing is acknowledged to
+ * a client before the future of the write that records it has succeeded.
+ */
+public interface Store {
+
+  /** Applies schema migrations. */
+  Future<Void> open();
+
+  Future<Void> close();
+
+  // ---- jobs
+
+  /** Queues a job unless its command already has {@code maxQueued} jobs waiting. */
+  Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued);
+
+  /**
+   * Leases queued jobs (and running ones whose lease expired), oldest first, at most
+   * {@code capacity.get(command)} per command.
+   */
+  Future<List<JobRecord>> claimJobs(Map<String, Integer> capacity, String owner, long now, long leaseUntil);
+
+  /** Ends a job and queues its result deliveries, in one transaction. */
+  Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries);
+
+  Future<Optional<JobRecord>> job(String id);
+
+  Future<List<JobRecord>> recentJobs(int limit);
+
+  /**
+   * After a crash: jobs that were running go back to the queue, or, where {@code rerun} says no,
+   * become interrupted with the deliveries {@code notice} builds. Delivery leases are released.
+   */
+  Future<Integer> recover(long now, Function<String, Boolean> rerun, Function<JobRecord, List<NewDelivery>> notice);
+
+  // ---- deliveries
+
+  /**
+   * Queues deliveries; with an idempotency key, a repeat of the same (scope, key) within
+   * {@code idempotencyWindowMs} is dropped and the future holds false.
+   */
+  Future<Boolean> enqueueDeliveries(List<NewDelivery> deliveries, String idempotencyScope,
+      String idempotencyKey, long idempotencyWindowMs);
+
+  /** Leases pending deliveries whose time has come, oldest first, at most {@code perLane} per lane. */
+  Future<List<Delivery>> claimDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
+      long now, long leaseUntil);
+
+  /** Extends the leases of what this owner still holds. */
+  Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds, long leaseUntil);
+
+  Future<Void> markDelivered(Collection<Long> ids, long now);
+
+  /** Records a failed attempt; the delivery stays pending and leased. */
+  Future<Void> recordAttempt(Collection<Long> ids, String error, boolean countsAsAttempt);
+
+  Future<Void> markDead(Collection<Long> ids, String error, long now);
+
+  /** Moves response_url deliveries to their fallback destination. */
+  Future<Void> retarget(Collection<Long> ids, String destination);
+
+  /** Puts a dead delivery back in its queue; false if there is no such dead delivery. */
+  Future<Boolean> replay(long id, long now);
+
+  Future<List<Delivery>> deliveries(DeliveryState state, int limit);
+
+  Future<Optional<Delivery>> delivery(long id);
+
+  /** Pending deliveries per lane: count and oldest creation time. */
+  Future<Map<String, long[]>> backlog();
+
+  // ---- response_url budgets
+
+  /** Records when a response_url was issued (first sight wins). */
+  Future<Void> registerResponseUrl(String url, long issuedAt);
+
+  /**
+   * Takes one use of a response_url if it has one left within its lifetime (Mattermost's TryUse);
+   * false when spent or expired.
+   */
+  Future<Boolean> tryUseResponseUrl(String url, long now, long lifetimeMs, int maxUses);
+}
