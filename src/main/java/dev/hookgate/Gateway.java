@@ -35,15 +35,19 @@ public final class Gateway {
   private final Services services;
   private final int port;
 
-  private Gateway(Vertx vertx, Services services, int port) {
+  private final List<String> deployments;
+
+  private Gateway(Vertx vertx, Services services, int port, List<String> deployments) {
     this.vertx = vertx;
     this.services = services;
     this.port = port;
+    this.deployments = deployments;
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
     Store store = new SqliteStore(vertx, Path.of(config.store().path()));
     Services services = new Services(new AtomicReference<>(config), store, clock, UUID.randomUUID().toString());
+    List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     return store.open()
         .compose(v -> store.recover(clock.millis(), rerunAfterCrash(config),
             job -> interruptedNotice(config, job, clock.millis())))
@@ -52,35 +56,42 @@ public final class Gateway {
             LOG.info("recovered {} job(s) that were running when the gateway stopped", n);
           }
         })
-        .compose(v -> vertx.deployVerticle(new DeliveryVerticle(services)))
-        .compose(v -> vertx.deployVerticle(new JobDispatcher(services)))
+        .compose(v -> vertx.deployVerticle(new DeliveryVerticle(services))).onSuccess(deployments::add)
         .compose(v -> vertx.deployVerticle(() -> new JobVerticle(services), new DeploymentOptions()
             .setThreadingModel(ThreadingModel.WORKER)
             .setInstances(config.jobs().workerInstances())
             .setWorkerPoolName("hookgate-jobs")
-            .setWorkerPoolSize(config.jobs().workerPoolSize())))
-        .compose(v -> deployHttp(vertx, services, config.http().port()))
+            .setWorkerPoolSize(config.jobs().workerPoolSize()))).onSuccess(deployments::add)
+        .compose(v -> vertx.deployVerticle(new JobDispatcher(services))).onSuccess(deployments::add)
+        .compose(v -> deployHttp(vertx, services, config.http().port(), deployments))
         .map(port -> {
           LOG.info("hookgate listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
               config.http().host(), port, config.commands().size(), config.hooks().size(),
               config.destinations().size());
-          return new Gateway(vertx, services, port);
+          return new Gateway(vertx, services, port, deployments);
         });
   }
 
-  private static Future<Integer> deployHttp(Vertx vertx, Services services, int port) {
+  private static Future<Integer> deployHttp(Vertx vertx, Services services, int port, List<String> deployments) {
     int instances = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     if (port == 0) {
       // a free port must be the same for every instance: bind one first, then share it
       AtomicReference<Integer> chosen = new AtomicReference<>();
-      return vertx.createHttpServer().listen(0, "127.0.0.1").compose(probe -> {
+      return vertx.createHttpServer().requestHandler(req -> req.response().end()).listen(0, "127.0.0.1")
+          .compose(probe -> {
         chosen.set(probe.actualPort());
         return probe.close();
       }).compose(v -> vertx.deployVerticle(() -> new HttpVerticle(services, chosen.get()),
-          new DeploymentOptions().setInstances(instances))).map(id -> chosen.get());
+          new DeploymentOptions().setInstances(instances))).map(id -> {
+            deployments.add(id);
+            return chosen.get();
+          });
     }
     return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
-        .map(id -> port);
+        .map(id -> {
+          deployments.add(id);
+          return port;
+        });
   }
 
   private static java.util.function.Function<String, Boolean> rerunAfterCrash(GatewayConfig config) {
@@ -107,8 +118,16 @@ public final class Gateway {
     return services;
   }
 
-  /** Stops the verticles, then the store. */
+  /** Stops the verticles, then the store, then Vert.x. */
   public Future<Void> close() {
-    return vertx.close().compose(v -> services.store().close());
+    Future<Void> undeployed = Future.succeededFuture();
+    List<String> ids = new java.util.ArrayList<>(deployments);
+    java.util.Collections.reverse(ids); // HTTP first: stop accepting before stopping the workers
+    for (String id : ids) {
+      undeployed = undeployed.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return undeployed
+        .compose(v -> services.store().close())
+        .eventually(() -> vertx.close());
   }
 }

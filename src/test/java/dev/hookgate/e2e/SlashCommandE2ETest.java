@@ -1,0 +1,346 @@
+package dev.hookgate.e2e;
+
+import static dev.hookgate.e2e.FakeChatServer.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The slash-command gateway end to end: requests as Mattermost sends them, byte for byte, against
+ * the in-process gateway; results observed at a fake Mattermost (response_url and incoming hook).
+ */
+class SlashCommandE2ETest {
+  static final String TOKEN = "xdt3bq8kyjgbxfyhsnd4c1nqwe";
+  static FakeChatServer chat;
+  static TestGateway gw;
+  @TempDir static Path scripts;
+
+  @BeforeAll
+  static void start() throws Exception {
+    chat = FakeChatServer.start();
+    Path echoArgs = script("echo-args.sh", """
+        #!/bin/sh
+        echo "args:$1|$2"
+        echo "stdin:$(cat)"
+        echo "user:$HOOKGATE_USER_NAME channel:$HOOKGATE_CHANNEL_NAME"
+        """);
+    Path fail = script("fail.sh", "#!/bin/sh\necho partial\necho 'disk full' >&2\nexit 3\n");
+    Path slow = script("slow.sh", "#!/bin/sh\nsleep 30 &\necho $! > \"$1\"\nsleep 30\n");
+    gw = TestGateway.start("""
+        store: {path: "${DB}"}
+        security: {allow-short-secrets: true}
+        response-url:
+          allowed-hosts: ["http://127.0.0.1:%1$d"]
+          max-post-chars: 200
+        delivery: {backoff: [100ms, 200ms], max-attempts: 5}
+        destinations:
+          fallback-hook: {url: "%2$s", rate-per-second: 100, burst: 100}
+        commands:
+          echo:
+            token: %3$s
+            ack: "Command received, job {{job_id}}."
+            job: {template: "## Commande reçue!\\nPayload : {{text}}"}
+            reply: {response-type: in_channel, fallback: fallback-hook}
+          args:
+            token: %3$s
+            job: {exec: ["%4$s", "{{text}}", "{{user_name}}"], timeout: 10s}
+            reply: {template: "exit={{exit_code}}\\n{{output}}"}
+          fail:
+            token: %3$s
+            job: {exec: ["%5$s"], timeout: 10s}
+          slow:
+            token: %3$s
+            job: {exec: ["%6$s", "{{text}}"], timeout: 1s}
+          api:
+            token: %3$s
+            job:
+              http: {method: POST, url: "%7$s/api/report?user={{user_name}}", body: "{\\"q\\": \\"{{text}}\\"}",
+                     headers: {Content-Type: application/json}}
+            reply: {template: "{{json.summary.count}} open issues ({{status}})"}
+          long:
+            token: %3$s
+            job: {template: "{{text}}"}
+            reply: {fallback: fallback-hook}
+          busy:
+            token: %3$s
+            job: {exec: ["%6$s", "/dev/null"], timeout: 2s}
+            concurrency: 1
+            max-queued: 1
+        """.formatted(chat.port(), chat.incomingHookUrl("fallbackid"), TOKEN, echoArgs, fail, slow, chat.base()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    gw.close();
+    chat.close();
+  }
+
+  static Path script(String name, String body) throws Exception {
+    Path p = scripts.resolve(name);
+    Files.writeString(p, body);
+    p.toFile().setExecutable(true);
+    return p;
+  }
+
+  /** The form exactly as Mattermost encodes it: Go url.Values.Encode(), keys sorted, '+' for spaces. */
+  static String mattermostForm(String command, String text, String responseUrl) {
+    Map<String, String> f = new TreeMap<>();
+    f.put("channel_id", "4xp9fdt8cbn8pjqzhpq7b8w4aa");
+    f.put("channel_name", "town-square");
+    f.put("command", "/" + command);
+    f.put("response_url", responseUrl);
+    f.put("team_domain", "picasoft");
+    f.put("team_id", "8rcddx9aqbfyzdqyo3pjbb1rrc");
+    f.put("text", text);
+    f.put("token", TOKEN);
+    f.put("trigger_id", "MTAwMDpxNWd0dWFmNm5mZ2ptcmR1N2o0Z3I0ZHo5dzoxNzY0MzE2ODAwMDAwOk1FWUNJUUM=");
+    f.put("user_id", "ufq7h5ny5jgfxmjbuhbwcd3qke");
+    f.put("user_name", "quentin");
+    StringBuilder sb = new StringBuilder();
+    f.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "&").append(k).append('=')
+        .append(URLEncoder.encode(v, StandardCharsets.UTF_8).replace("*", "%2A")));
+    return sb.toString();
+  }
+
+  static HttpResponse<String> invoke(String command, String text, String responseUrl) throws Exception {
+    return gw.postForm("/commands/" + command, mattermostForm(command, text, responseUrl),
+        "Authorization", "Token " + TOKEN, "User-Agent", "Mattermost-Bot/1.1", "Accept", "application/json");
+  }
+
+  static List<FakeChatServer.Post> awaitPosts(String responseUrl, int n) throws Exception {
+    String path = responseUrl.substring(responseUrl.indexOf("/hooks/"));
+    await(n + " post(s) on " + path, 10_000, () -> chat.postsTo(path).size() >= n);
+    return chat.postsTo(path);
+  }
+
+  @Test
+  void fixtureRequestFromMattermostIsAckedAndTheSeedEchoIsPostedInTheChannel() throws Exception {
+    String fixture = Files.readString(Path.of("/dev/null"));
+    String responseUrl = chat.issueResponseUrl();
+    // the body of shared/fixtures/mattermost-slash-command-post.http, byte for byte, with our response_url
+    String body = "channel_id=4xp9fdt8cbn8pjqzhpq7b8w4aa&channel_name=town-square&command=%2Freport&response_url="
+        + URLEncoder.encode(responseUrl, StandardCharsets.UTF_8)
+        + "&team_domain=picasoft&team_id=8rcddx9aqbfyzdqyo3pjbb1rrc&text=weekly++--format%3Dcsv%0Asecond+line"
+        + "&token=xdt3bq8kyjgbxfyhsnd4c1nqwe&trigger_id=MTAwMDpxNWd0dWFmNm5mZ2ptcmR1N2o0Z3I0ZHo5dzoxNzY0MzE2ODAwMDAwOk1FWUNJUUM%3D"
+        + "&user_id=ufq7h5ny5jgfxmjbuhbwcd3qke&user_name=quentin" + fixture;
+    HttpResponse<String> ack = gw.postForm("/commands/echo", body, "Authorization", "Token " + TOKEN,
+        "Accept", "application/json", "User-Agent", "Mattermost-Bot/1.1");
+
+    assertEquals(200, ack.statusCode());
+    assertEquals("application/json", ack.headers().firstValue("content-type").orElse(""));
+    JsonObject json = new JsonObject(ack.body());
+    assertEquals("ephemeral", json.getString("response_type"));
+    assertTrue(json.getString("text").matches("Command received, job [0-9a-f-]{36}\\."), json.getString("text"));
+
+    FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
+    assertEquals("in_channel", post.body().getString("response_type"));
+    assertEquals("## Commande reçue!\nPayload : weekly  --format=csv\nsecond line", post.text());
+  }
+
+  @Test
+  void getCommandCarriesItsFieldsInTheQueryString() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    HttpResponse<String> ack = gw.get("/commands/echo?" + mattermostForm("echo", "via get", responseUrl));
+    assertEquals(200, ack.statusCode());
+    assertEquals("Payload : via get", awaitPosts(responseUrl, 1).get(0).text().split("\n")[1]);
+  }
+
+  @Test
+  void execJobGetsTemplatedArgsStdinAndEnvironmentAndItsExitCodeReachesTheReply() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    assertEquals(200, invoke("args", "hello world", responseUrl).statusCode());
+    FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
+    assertEquals("exit=0\nargs:hello world|quentin\nstdin:hello world\nuser:quentin channel:town-square", post.text());
+    assertEquals("in_channel", post.body().getString("response_type"));
+  }
+
+  @Test
+  void failingJobTellsTheUserWhyInAnEphemeralMessage() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    invoke("fail", "now", responseUrl);
+    FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
+    assertEquals("ephemeral", post.body().getString("response_type"));
+    assertTrue(post.text().startsWith(":warning: `/fail now` failed: exited with code 3"), post.text());
+    assertTrue(post.text().contains("disk full"), post.text());
+  }
+
+  @Test
+  void timedOutJobIsKilledWithItsChildrenAndTheUserIsTold() throws Exception {
+    Path pidFile = scripts.resolve("child.pid");
+    String responseUrl = chat.issueResponseUrl();
+    invoke("slow", pidFile.toString(), responseUrl);
+    FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
+    assertEquals("ephemeral", post.body().getString("response_type"));
+    assertTrue(post.text().contains("failed: timed out after 1s and was killed"), post.text());
+    long childPid = Long.parseLong(Files.readString(pidFile).trim());
+    await("the background child to be killed", 5000,
+        () -> ProcessHandle.of(childPid).map(ph -> !ph.isAlive()).orElse(true));
+  }
+
+  @Test
+  void httpJobExposesStatusAndJsonBodyToTheReplyTemplate() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.vertx.core.http.HttpServer api = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b ->
+          req.response().putHeader("content-type", "application/json")
+              .end(new JsonObject().put("summary", new JsonObject().put("count", 7))
+                  .put("echo", b.toString() + "|" + req.getParam("user")).encode())))
+          .listen(0, "127.0.0.1").await();
+      // point the job at this API by invoking through a gateway that knows its port
+      try (TestGateway g = TestGateway.start("""
+          store: {path: "${DB}"}
+          security: {allow-short-secrets: true}
+          response-url: {allowed-hosts: ["http://127.0.0.1:%1$d"]}
+          commands:
+            api:
+              token: %2$s
+              job:
+                http: {method: POST, url: "http://127.0.0.1:%3$d/report?user={{user_name}}",
+                       body: "{\\"q\\": \\"{{text}}\\"}", headers: {Content-Type: application/json}}
+              reply: {template: "{{json.summary.count}} open ({{status}}) {{json.echo}}"}
+          """.formatted(chat.port(), TOKEN, api.actualPort()))) {
+        String responseUrl = chat.issueResponseUrl();
+        assertEquals(200, g.postForm("/commands/api", mattermostForm("api", "bugs", responseUrl)).statusCode());
+        assertEquals("7 open (200) {\"q\": \"bugs\"}|quentin", awaitPosts(responseUrl, 1).get(0).text());
+      }
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  @Test
+  void expiredResponseUrlFallsBackToTheCommandsIncomingHook() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    chat.expire(responseUrl);
+    int before = chat.postsTo("/hooks/fallbackid").size();
+    invoke("echo", "late result", responseUrl);
+    await("the fallback hook to get the result", 10_000, () -> chat.postsTo("/hooks/fallbackid").size() > before);
+    FakeChatServer.Post post = chat.postsTo("/hooks/fallbackid").get(before);
+    assertTrue(post.text().endsWith("Payload : late result"), post.text());
+    assertTrue(chat.postsTo(responseUrl.substring(responseUrl.indexOf("/hooks/"))).isEmpty());
+  }
+
+  @Test
+  void longResultIsSplitAtLinesAndOverflowsToTheFallbackAfterFiveUses() throws Exception {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      text.append("line ").append(i).append(" ").append("x".repeat(20)).append('\n');
+    }
+    String responseUrl = chat.issueResponseUrl();
+    int before = chat.postsTo("/hooks/fallbackid").size();
+    invoke("long", text.toString().strip(), responseUrl);
+    List<FakeChatServer.Post> viaUrl = awaitPosts(responseUrl, 5);
+    await("the rest to reach the fallback hook", 10_000, () -> {
+      String all = joined(viaUrl) + "\n" + joined(chat.postsTo("/hooks/fallbackid").subList(before,
+          chat.postsTo("/hooks/fallbackid").size()));
+      return all.contains("line 39 ");
+    });
+    List<FakeChatServer.Post> viaHook = chat.postsTo("/hooks/fallbackid").subList(before, chat.postsTo("/hooks/fallbackid").size());
+    assertEquals(5, awaitPosts(responseUrl, 5).size());
+    String all = joined(viaUrl) + "\n" + joined(viaHook);
+    assertEquals(text.toString().strip(), all);
+    for (FakeChatServer.Post p : viaUrl) {
+      assertTrue(p.text().length() <= 200);
+      assertFalse(p.text().startsWith("\n"));
+    }
+  }
+
+  static String joined(List<FakeChatServer.Post> posts) {
+    return String.join("\n", posts.stream().map(FakeChatServer.Post::text).toList());
+  }
+
+  @Test
+  void fullQueueIsToldToTheUserAndNothingIsQueued() throws Exception {
+    // busy runs one job at a time, keeps at most one waiting
+    invoke("busy", "", chat.issueResponseUrl());
+    HttpResponse<String> second = null;
+    for (int i = 0; i < 3; i++) {
+      second = invoke("busy", "", chat.issueResponseUrl());
+    }
+    assertEquals(200, second.statusCode());
+    assertTrue(new JsonObject(second.body()).getString("text").startsWith("`/busy` is busy"), second.body());
+  }
+
+  // ---------------------------------------------------------------- bad requests
+
+  @Test
+  void unknownCommandIs404() throws Exception {
+    HttpResponse<String> r = invoke("nope", "x", chat.issueResponseUrl());
+    assertEquals(404, r.statusCode());
+    assertEquals("unknown_command", new JsonObject(r.body()).getString("error"));
+  }
+
+  @Test
+  void wrongTokenIs401AndRunsNothing() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    String form = mattermostForm("echo", "x", responseUrl).replace("token=" + TOKEN, "token=wrongwrongwrongwrongwrong1");
+    HttpResponse<String> r = gw.postForm("/commands/echo", form);
+    assertEquals(401, r.statusCode());
+    assertEquals("invalid token", new JsonObject(r.body()).getString("message"));
+    assertFalse(r.body().contains(TOKEN));
+  }
+
+  @Test
+  void missingTokenIs401() throws Exception {
+    String form = mattermostForm("echo", "x", chat.issueResponseUrl()).replace("token=" + TOKEN, "");
+    HttpResponse<String> r = gw.postForm("/commands/echo", form);
+    assertEquals(401, r.statusCode());
+    assertTrue(new JsonObject(r.body()).getString("message").startsWith("missing token"));
+  }
+
+  @Test
+  void tokenInTheAuthorizationHeaderAloneIsEnough() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    String form = mattermostForm("echo", "header only", responseUrl).replace("token=" + TOKEN, "");
+    assertEquals(200, gw.postForm("/commands/echo", form, "Authorization", "Token " + TOKEN).statusCode());
+    awaitPosts(responseUrl, 1);
+  }
+
+  @Test
+  void missingFieldsAre400NamingThem() throws Exception {
+    HttpResponse<String> r = gw.postForm("/commands/echo", "token=" + TOKEN + "&text=hi&channel_id=c");
+    assertEquals(400, r.statusCode());
+    assertEquals("missing form fields: response_url, user_id", new JsonObject(r.body()).getString("message"));
+  }
+
+  @Test
+  void jsonBodyIs415() throws Exception {
+    HttpResponse<String> r = gw.postJson("/commands/echo", "{\"token\":\"" + TOKEN + "\"}");
+    assertEquals(415, r.statusCode());
+  }
+
+  @Test
+  void brokenPercentEscapeIs400() throws Exception {
+    HttpResponse<String> r = gw.postForm("/commands/echo", "token=" + TOKEN + "&text=%zz");
+    assertEquals(400, r.statusCode());
+    assertEquals("invalid percent-escape in form body", new JsonObject(r.body()).getString("message"));
+  }
+
+  @Test
+  void responseUrlOutsideTheAllowedHostsIsRefusedWithoutAnyJob() throws Exception {
+    HttpResponse<String> r = invoke("echo", "x", "https://evil.example.com/hooks/commands/abc");
+    assertEquals(200, r.statusCode());
+    JsonObject json = new JsonObject(r.body());
+    assertEquals("ephemeral", json.getString("response_type"));
+    assertTrue(json.getString("text").contains("response-url.allowed-hosts"));
+  }
+
+  @Test
+  void slackSslCheckIsAnswered200() throws Exception {
+    assertEquals(200, gw.postForm("/commands/echo", "ssl_check=1&token=" + TOKEN).statusCode());
+  }
+}
