@@ -72,26 +72,22 @@ public final class Gateway {
         });
   }
 
+  /**
+   * One HTTP verticle per core (at most 2), sharing one server. Port 0 asks for a free port:
+   * Vert.x's negative port shares one random port among the instances.
+   */
   private static Future<Integer> deployHttp(Vertx vertx, Services services, int port, List<String> deployments) {
     int instances = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-    if (port == 0) {
-      // a free port must be the same for every instance: bind one first, then share it
-      AtomicReference<Integer> chosen = new AtomicReference<>();
-      return vertx.createHttpServer().requestHandler(req -> req.response().end()).listen(0, "127.0.0.1")
-          .compose(probe -> {
-        chosen.set(probe.actualPort());
-        return probe.close();
-      }).compose(v -> vertx.deployVerticle(() -> new HttpVerticle(services, chosen.get()),
-          new DeploymentOptions().setInstances(instances))).map(id -> {
-            deployments.add(id);
-            return chosen.get();
-          });
-    }
-    return vertx.deployVerticle(() -> new HttpVerticle(services, port), new DeploymentOptions().setInstances(instances))
-        .map(id -> {
-          deployments.add(id);
-          return port;
-        });
+    int listenPort = port == 0 ? -1 : port;
+    List<HttpVerticle> verticles = new java.util.concurrent.CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      HttpVerticle v = new HttpVerticle(services, listenPort);
+      verticles.add(v);
+      return v;
+    }, new DeploymentOptions().setInstances(instances)).map(id -> {
+      deployments.add(id);
+      return verticles.get(0).actualPort();
+    });
   }
 
   private static java.util.function.Function<String, Boolean> rerunAfterCrash(GatewayConfig config) {

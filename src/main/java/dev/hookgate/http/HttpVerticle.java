@@ -17,8 +17,9 @@ public final class HttpVerticle extends VerticleBase {
 
   private final Services services;
   private final int port;
+  private volatile int actualPort;
 
-  /** {@code port} overrides the config's (0 picks a free port: see {@link #actualPort}). */
+  /** {@code port} overrides the config's; 0 picks a free port (see {@link #actualPort}). */
   public HttpVerticle(Services services, int port) {
     this.services = services;
     this.port = port;
@@ -44,6 +45,12 @@ public final class HttpVerticle extends VerticleBase {
             .setMaxFormAttributeSize(http.maxBodyBytes())
             .setIdleTimeout(60))
         .requestHandler(router)
-        .listen(port);
+        .listen(port)
+        .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  /** The port this verticle's server listens on, once started. */
+  public int actualPort() {
+    return actualPort;
   }
 }

@@ -39,6 +39,7 @@ public final class FakeChatServer implements AutoCloseable {
   private final HttpServer server;
   private final List<Post> posts = new CopyOnWriteArrayList<>();
   private final List<Long> allRequestTimes = new CopyOnWriteArrayList<>();
+  private final List<long[]> rateLimited = new CopyOnWriteArrayList<>();
   private final Map<String, ResponseUrl> responseUrls = new ConcurrentHashMap<>();
   private volatile long failUntil;
   private volatile int failStatus = 503;
@@ -118,6 +119,11 @@ public final class FakeChatServer implements AutoCloseable {
     return out;
   }
 
+  /** Every 429 answered: {time, Retry-After in ms}. */
+  public List<long[]> rateLimited() {
+    return List.copyOf(rateLimited);
+  }
+
   /** Times of every incoming-hook request, accepted or not. */
   public List<Long> requestTimes() {
     return List.copyOf(allRequestTimes);
@@ -172,6 +178,7 @@ public final class FakeChatServer implements AutoCloseable {
         if (now < nextAllowed) {
           long waitS = (long) Math.ceil((nextAllowed - now) / 1000.0);
           ctx.response().putHeader("Retry-After", String.valueOf(waitS));
+          rateLimited.add(new long[] {now, waitS * 1000});
           error(ctx, 429, "fake.rate_limited", "limit exceeded");
           return;
         }

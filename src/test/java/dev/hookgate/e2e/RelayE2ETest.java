@@ -1,0 +1,175 @@
+package dev.hookgate.e2e;
+
+import static dev.hookgate.e2e.FakeChatServer.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookgate.store.DeliveryState;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The incoming-hook relay end to end: producers post to hookgate, the fake Mattermost receives. */
+class RelayE2ETest {
+  static final String KEY = "relaykey0123456789abcdef";
+  static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+
+  static String config(FakeChatServer chat, String destinationExtra, String deliveryExtra) {
+    return """
+        store: {path: "${DB}"}
+        http: {max-body-bytes: 65536}
+        delivery: {backoff: [200ms, 500ms, 1s] %3$s}
+        destinations:
+          ops: {url: "%1$s" %2$s}
+        hooks:
+          alerts: {key: %4$s, destination: ops}
+        """.formatted(chat.incomingHookUrl("opsid"), destinationExtra, deliveryExtra, KEY);
+  }
+
+  static String fixture(String name) throws Exception {
+    return Files.readString(FIXTURES.resolve(name));
+  }
+
+  @Test
+  void seedCurlIsRelayedVerbatimAndAnsweredOk() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      HttpResponse<String> r = gw.postJson("/hooks/" + KEY, fixture("seed-hook-curl.json"));
+      assertEquals(200, r.statusCode());
+      assertEquals("ok", r.body());
+      assertEquals("text/plain", r.headers().firstValue("content-type").orElse(""));
+      await("the post", 10_000, () -> chat.posts().size() == 1);
+      assertEquals("## Message formaté !!\nAvec retour à la ligne et mention @quentinduchemin :relaxed:",
+          chat.posts().get(0).text());
+    }
+  }
+
+  @Test
+  void alertmanagerAttachmentsWithoutTextAreRelayedWithChannelAndUsername() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      // Alertmanager sends no Content-Type charset and no text
+      assertEquals(200, gw.post("/hooks/" + KEY, "application/json",
+          fixture("alertmanager-0.25-slack-firing.json").getBytes(StandardCharsets.UTF_8)).statusCode());
+      await("the post", 10_000, () -> chat.posts().size() == 1);
+      JsonObject body = chat.posts().get(0).body();
+      assertEquals("#ops", body.getString("channel"));
+      assertEquals("Alertmanager", body.getString("username"));
+      JsonArray attachments = body.getJsonArray("attachments");
+      assertEquals("[FIRING:1] DiskFull (vm-42 page)", attachments.getJsonObject(0).getString("title"));
+      assertEquals("danger", attachments.getJsonObject(0).getString("color"));
+    }
+  }
+
+  @Test
+  void formPayloadAndJsonWithoutContentTypeAreAccepted() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      String form = "payload=" + URLEncoder.encode("{\"text\":\"from a form\"}", StandardCharsets.UTF_8);
+      assertEquals(200, gw.post("/hooks/" + KEY, "application/x-www-form-urlencoded",
+          form.getBytes(StandardCharsets.UTF_8)).statusCode());
+      assertEquals(200, gw.post("/hooks/" + KEY, null, "{\"Text\":\"no content type\"}".getBytes()).statusCode());
+      await("two posts", 10_000, () -> chat.posts().size() == 2);
+      List<String> texts = chat.posts().stream().map(FakeChatServer.Post::text).toList();
+      assertTrue(texts.contains("from a form") && texts.contains("no content type"), texts.toString());
+    }
+  }
+
+  @Test
+  void badPayloadsGetPrecise4xxStoreNothingAndLeaveTheGatewayHealthy() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      assertError(gw.postJson("/hooks/" + KEY, "{\"text\": \"broken"), 400, "invalid JSON");
+      assertError(gw.postJson("/hooks/" + KEY, "{\"text\": 42}"), 400, "field 'text' must be a string");
+      assertError(gw.postJson("/hooks/" + KEY, "{\"attachments\": {}}"), 400, "field 'attachments' must be an array");
+      assertError(gw.postJson("/hooks/" + KEY, "{\"text\": \"\"}"), 400, "No text specified.");
+      assertError(gw.postJson("/hooks/" + KEY, "[1,2]"), 400, "payload must be a JSON object");
+      assertError(gw.postJson("/hooks/wrongkey0123456789", "{\"text\": \"hi\"}"), 400, "Invalid webhook.");
+      assertError(gw.post("/hooks/" + KEY, "application/json", new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xff, '"', '}'}),
+          400, "not valid UTF-8");
+      String huge = "{\"text\": \"" + "x".repeat(70_000) + "\"}";
+      HttpResponse<String> tooBig = gw.postJson("/hooks/" + KEY, huge);
+      assertEquals(413, tooBig.statusCode());
+      assertEquals("payload_too_large", new JsonObject(tooBig.body()).getString("error"));
+
+      var store = gw.gateway().services().store();
+      assertEquals(0, store.deliveries(DeliveryState.PENDING, 10).await(5, TimeUnit.SECONDS).size()
+          + store.deliveries(DeliveryState.DELIVERED, 10).await(5, TimeUnit.SECONDS).size());
+      assertEquals(200, gw.get("/health").statusCode());
+      assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\": \"still fine\"}").statusCode());
+      await("the good post", 10_000, () -> chat.posts().size() == 1);
+    }
+  }
+
+  static void assertError(HttpResponse<String> r, int status, String messagePart) {
+    assertEquals(status, r.statusCode(), r.body());
+    String message = new JsonObject(r.body()).getString("message");
+    assertTrue(message.contains(messagePart), message);
+  }
+
+  @Test
+  void repeatedIdempotencyKeyIsDeliveredOnce() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\": \"once\"}", "Idempotency-Key", "abc-1").statusCode());
+      }
+      assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\": \"other\"}", "Idempotency-Key", "abc-2").statusCode());
+      await("two posts", 10_000, () -> chat.posts().size() >= 2);
+      List<String> texts = new ArrayList<>();
+      chat.posts().forEach(p -> texts.addAll(List.of(p.text().split("\n"))));
+      assertEquals(List.of("once", "other"), texts);
+    }
+  }
+
+  @Test
+  void outageOfTenSecondsLosesNothingAndKeepsOrder() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start();
+         TestGateway gw = TestGateway.start(config(chat, ", rate-per-second: 50, burst: 50", ""))) {
+      chat.failFor(10_000, 503);
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        sent.add("event " + i);
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\": \"event " + i + "\"}").statusCode());
+      }
+      await("every event after the outage", 25_000, () -> lines(chat).size() >= 50);
+      assertEquals(sent, lines(chat));
+      assertTrue(chat.posts().get(0).receivedAt() >= chat.requestTimes().get(0) + 9_000);
+    }
+  }
+
+  @Test
+  void rateLimitedDestinationGetsAThousandLinesAsFewPostsInOrderHonouringRetryAfter() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start();
+         TestGateway gw = TestGateway.start(config(chat, ", rate-per-second: 10, burst: 10", ""))) {
+      chat.rateLimit(1);
+      List<String> sent = new ArrayList<>();
+      long start = System.currentTimeMillis();
+      for (int i = 0; i < 1000; i++) {
+        String line = String.format("alert %04d: cpu above 80%% on vm-%d", i, i % 7);
+        sent.add(line);
+        assertEquals(200, gw.postJson("/hooks/" + KEY, new JsonObject().put("text", line).encode()).statusCode());
+      }
+      await("every line", 30_000, () -> lines(chat).size() >= 1000);
+      assertTrue(System.currentTimeMillis() - start < 30_000);
+      assertEquals(sent, lines(chat));
+      assertTrue(chat.posts().size() <= 20, chat.posts().size() + " posts");
+      // no request arrived before the Retry-After of the 429 before it had elapsed
+      List<Long> times = chat.requestTimes();
+      for (long[] limited : chat.rateLimited()) {
+        long next = times.stream().filter(t -> t > limited[0]).findFirst().orElse(Long.MAX_VALUE);
+        assertTrue(next == Long.MAX_VALUE || next >= limited[0] + limited[1] - 5,
+            "request " + (next - limited[0]) + " ms after a 429 asking for " + limited[1] + " ms");
+      }
+    }
+  }
+
+  static List<String> lines(FakeChatServer chat) {
+    List<String> out = new ArrayList<>();
+    chat.posts().forEach(p -> out.addAll(List.of(p.text().split("\n"))));
+    return out;
+  }
+}
