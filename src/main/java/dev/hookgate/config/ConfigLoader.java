@@ -95,8 +95,8 @@ public final class ConfigLoader {
       StringBuilder sb = new StringBuilder();
       while (m.find()) {
         String v = env.get(m.group(1));
-        if (v == null) {
-          v = m.group(3);
+        if ((v == null || v.isEmpty()) && m.group(3) != null) {
+          v = m.group(3); // ${NAME:-default}: unset or empty, as in a shell
         }
         if (v == null) {
           problems.add(key + ": environment variable " + m.group(1) + " is not set");

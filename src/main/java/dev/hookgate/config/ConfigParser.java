@@ -95,7 +95,12 @@ public final class ConfigParser {
     List<String> steps = n.strings("backoff");
     for (int i = 0; i < steps.size(); i++) {
       try {
-        backoff.add(Durations.parse(steps.get(i)));
+        Duration step = Durations.parse(steps.get(i));
+        if (step.isNegative()) {
+          n.problem("backoff[" + i + "]", "\"" + steps.get(i) + "\" must not be negative");
+        } else {
+          backoff.add(step);
+        }
       } catch (RuntimeException e) {
         n.problem("backoff[" + i + "]", "\"" + steps.get(i) + "\" is not a duration");
       }

@@ -13,6 +13,14 @@ public final class Durations {
 
   /** Throws IllegalArgumentException when the text is not a duration. */
   public static Duration parse(String text) {
+    try {
+      return parseStrict(text);
+    } catch (java.time.DateTimeException | ArithmeticException e) {
+      throw new IllegalArgumentException("not a duration", e);
+    }
+  }
+
+  private static Duration parseStrict(String text) {
     String s = text.trim().toLowerCase(Locale.ROOT);
     Matcher m = SIMPLE.matcher(s);
     if (m.matches()) {

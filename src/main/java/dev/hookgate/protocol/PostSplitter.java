@@ -22,10 +22,10 @@ public final class PostSplitter {
     String rest = text;
     while (rest.codePointCount(0, rest.length()) > maxChars) {
       int limit = rest.offsetByCodePoints(0, maxChars); // char index just past maxChars code points
-      int cut = rest.lastIndexOf('\n', limit - 1);
+      int cut = rest.lastIndexOf('\n', limit);
       int skip = 1;
       if (cut <= 0) {
-        cut = rest.lastIndexOf(' ', limit - 1);
+        cut = rest.lastIndexOf(' ', limit);
       }
       if (cut <= 0) {
         cut = limit;
