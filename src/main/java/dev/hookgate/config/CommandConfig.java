@@ -1,14 +1,26 @@
 package dev.hookgate.config;
 
+import java.util.List;
 import java.util.Optional;
 
-/** {@code commands.<name>}: a slash command the gateway answers, and the job it runs. */
+/**
+ * {@code commands.<name>}: a slash command the gateway answers, and the job it runs. A request is
+ * authentic with the Mattermost token, or a valid Slack signature, whichever is configured (either
+ * when both are); {@code teamIds}, when not empty, lists the only teams allowed.
+ */
 public record CommandConfig(
     String name,
     Optional<String> token,
+    Optional<String> slackSigningSecret,
+    List<String> teamIds,
     String ack,
     JobSpec job,
     ReplySpec reply,
     int concurrency,
     int maxQueued,
-    boolean rerunAfterCrash) {}
+    boolean rerunAfterCrash) {
+
+  public CommandConfig {
+    teamIds = List.copyOf(teamIds);
+  }
+}

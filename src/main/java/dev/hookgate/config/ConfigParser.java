@@ -128,13 +128,16 @@ public final class ConfigParser {
 
   private CommandConfig command(String name, ConfigNode n, Map<String, DestinationConfig> destinations,
       boolean allowShortSecrets) {
-    n.rejectUnknown(Set.of("token", "ack", "job", "reply", "concurrency", "max-queued", "rerun-after-crash"));
+    n.rejectUnknown(Set.of("token", "slack-signing-secret", "team-id", "ack", "job", "reply", "concurrency",
+        "max-queued", "rerun-after-crash"));
     Optional<String> token = n.optString("token");
-    if (token.isEmpty()) {
-      n.problem("token", "is required (the token the chat server generated for this command)");
-    } else {
-      checkSecret(n, "token", token.get(), allowShortSecrets);
+    Optional<String> signingSecret = n.optString("slack-signing-secret");
+    if (token.isEmpty() && signingSecret.isEmpty()) {
+      n.problem("token", "is required (the token the chat server generated for this command), "
+          + "unless slack-signing-secret is set");
     }
+    token.ifPresent(t -> checkSecret(n, "token", t, allowShortSecrets));
+    signingSecret.ifPresent(t -> checkSecret(n, "slack-signing-secret", t, allowShortSecrets));
     ConfigNode r = n.section("reply");
     r.rejectUnknown(Set.of("response-type", "template", "fallback", "username", "icon-url"));
     String responseType = r.string("response-type", CommandReply.IN_CHANNEL);
@@ -146,7 +149,8 @@ public final class ConfigParser {
         .ifPresent(f -> r.problem("fallback", "\"" + f + "\" is not a destination"));
     ReplySpec reply = new ReplySpec(responseType, r.optString("template"), fallback,
         r.optString("username"), r.optString("icon-url"));
-    return new CommandConfig(name, token, n.string("ack", "Working on it…"), job(n.section("job")), reply,
+    return new CommandConfig(name, token, signingSecret, n.strings("team-id"), n.string("ack", "Working on it…"),
+        job(n.section("job")), reply,
         n.integer("concurrency", 2, 1, 1000), n.integer("max-queued", 100, 0, 1_000_000),
         n.bool("rerun-after-crash", true));
   }

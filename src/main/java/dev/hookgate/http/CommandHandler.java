@@ -7,12 +7,14 @@ import dev.hookgate.job.Templates;
 import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.protocol.FormData;
 import dev.hookgate.protocol.MalformedRequestException;
+import dev.hookgate.protocol.SlackSignature;
 import dev.hookgate.protocol.SlashCommand;
 import dev.hookgate.protocol.TokenCheck;
 import dev.hookgate.store.EnqueueResult;
 import dev.hookgate.store.NewJob;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -47,15 +49,16 @@ final class CommandHandler {
       ctx.response().setStatusCode(200).end(); // Slack's certificate probe
       return;
     }
-    Optional<String> token = TokenCheck.presented(ctx.request().getHeader("Authorization"), form.first("token"));
-    if (token.isEmpty()) {
-      HttpVerticle.LOG.warn("command {} refused: no token (from {})", name, ctx.request().remoteAddress());
-      ErrorReplies.send(ctx, 401, "unauthorized", "missing token (form field token or Authorization: Token <t>)");
+    Optional<String> refusal = authenticate(ctx, command, form);
+    if (refusal.isPresent()) {
+      HttpVerticle.LOG.warn("command {} refused: {} (from {})", name, refusal.get(), ctx.request().remoteAddress());
+      ErrorReplies.send(ctx, 401, "unauthorized", refusal.get());
       return;
     }
-    if (!TokenCheck.matches(command.token().orElse(null), token.get())) {
-      HttpVerticle.LOG.warn("command {} refused: wrong token (from {})", name, ctx.request().remoteAddress());
-      ErrorReplies.send(ctx, 401, "unauthorized", "invalid token");
+    String team = form.first("team_id").orElse("");
+    if (!command.teamIds().isEmpty() && !command.teamIds().contains(team)) {
+      HttpVerticle.LOG.warn("command {} refused: team {} is not allowed", name, team);
+      ErrorReplies.send(ctx, 403, "forbidden", "this command is not enabled for this team");
       return;
     }
     SlashCommand cmd;
@@ -72,6 +75,35 @@ final class CommandHandler {
       return;
     }
     enqueue(ctx, command, cmd);
+  }
+
+  /** Empty when the request is authentic: a valid Slack signature, or the command's token. */
+  private Optional<String> authenticate(RoutingContext ctx, CommandConfig command, FormData form) {
+    String signature = ctx.request().getHeader(SlackSignature.SIGNATURE_HEADER);
+    if (command.slackSigningSecret().isPresent() && (signature != null || command.token().isEmpty())) {
+      byte[] raw = ctx.request().method() == HttpMethod.GET
+          ? ctx.request().query() == null ? new byte[0] : ctx.request().query().getBytes(StandardCharsets.UTF_8)
+          : rawBody(ctx);
+      SlackSignature.Verdict verdict = SlackSignature.verify(command.slackSigningSecret().get(),
+          ctx.request().getHeader(SlackSignature.TIMESTAMP_HEADER), signature, raw, services.now() / 1000);
+      return switch (verdict) {
+        case VALID -> Optional.empty();
+        case MISSING_HEADERS -> Optional.of("missing Slack signature headers");
+        case BAD_TIMESTAMP -> Optional.of("invalid Slack request timestamp");
+        case STALE_TIMESTAMP -> Optional.of("Slack request timestamp is more than 5 minutes from now");
+        case BAD_SIGNATURE -> Optional.of("invalid Slack signature");
+      };
+    }
+    Optional<String> token = TokenCheck.presented(ctx.request().getHeader("Authorization"), form.first("token"));
+    if (token.isEmpty()) {
+      return Optional.of("missing token (form field token or Authorization: Token <t>)");
+    }
+    return TokenCheck.matches(command.token().orElse(null), token.get()) ? Optional.empty()
+        : Optional.of("invalid token");
+  }
+
+  private static byte[] rawBody(RoutingContext ctx) {
+    return ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
   }
 
   private void enqueue(RoutingContext ctx, CommandConfig command, SlashCommand cmd) {
@@ -107,7 +139,7 @@ final class CommandHandler {
     if (type == null || !type.split(";", 2)[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
       throw new MalformedRequestException("Content-Type must be application/x-www-form-urlencoded");
     }
-    return FormData.parse(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes(), maxFields);
+    return FormData.parse(rawBody(ctx), maxFields);
   }
 
   private static void replyEphemeral(RoutingContext ctx, String text) {

@@ -75,6 +75,10 @@ class SlashCommandE2ETest {
             token: %3$s
             job: {template: "{{text}}"}
             reply: {fallback: fallback-hook}
+          slack:
+            slack-signing-secret: 8f742231b10e8888abcd99yyyzzz85a5
+            team-id: [T1DC2JH3J]
+            job: {template: "signed {{text}}"}
           busy:
             token: %3$s
             job: {exec: ["%6$s", "/dev/null"], timeout: 2s}
@@ -337,6 +341,46 @@ class SlashCommandE2ETest {
     JsonObject json = new JsonObject(r.body());
     assertEquals("ephemeral", json.getString("response_type"));
     assertTrue(json.getString("text").contains("response-url.allowed-hosts"));
+  }
+
+  static String slackForm(String team, String responseUrl) {
+    return "token=legacy&team_id=" + team + "&channel_id=C1&user_id=U1&user_name=roadrunner&command=%2Fslack"
+        + "&text=94070&response_url=" + URLEncoder.encode(responseUrl, StandardCharsets.UTF_8);
+  }
+
+  static HttpResponse<String> signedPost(String body, long ts, String secret) throws Exception {
+    String signature = dev.hookgate.protocol.SlackSignature.sign(secret, String.valueOf(ts),
+        body.getBytes(StandardCharsets.UTF_8));
+    return gw.postForm("/commands/slack", body, "X-Slack-Request-Timestamp", String.valueOf(ts),
+        "X-Slack-Signature", signature);
+  }
+
+  @Test
+  void slackSignedCommandFromTheAllowedTeamRuns() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    long now = System.currentTimeMillis() / 1000;
+    HttpResponse<String> r = signedPost(slackForm("T1DC2JH3J", responseUrl), now, "8f742231b10e8888abcd99yyyzzz85a5");
+    assertEquals(200, r.statusCode(), r.body());
+    assertEquals("signed 94070", awaitPosts(responseUrl, 1).get(0).text());
+  }
+
+  @Test
+  void slackSignatureFailuresAre401AndAnotherTeamIs403() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    String body = slackForm("T1DC2JH3J", chat.issueResponseUrl());
+    assertEquals("invalid Slack signature", new JsonObject(signedPost(body, now, "wrong-secret-wrong-secret").body())
+        .getString("message"));
+    assertEquals(401, signedPost(body, now - 400, "8f742231b10e8888abcd99yyyzzz85a5").statusCode());
+    assertEquals(401, signedPost(body, now + 400, "8f742231b10e8888abcd99yyyzzz85a5").statusCode());
+    assertEquals(401, gw.postForm("/commands/slack", body).statusCode());
+    String tamperedTarget = body.replace("text=94070", "text=94071");
+    String signature = dev.hookgate.protocol.SlackSignature.sign("8f742231b10e8888abcd99yyyzzz85a5",
+        String.valueOf(now), body.getBytes(StandardCharsets.UTF_8));
+    assertEquals(401, gw.postForm("/commands/slack", tamperedTarget, "X-Slack-Request-Timestamp", String.valueOf(now),
+        "X-Slack-Signature", signature).statusCode());
+    HttpResponse<String> otherTeam = signedPost(slackForm("TOTHER", chat.issueResponseUrl()), now,
+        "8f742231b10e8888abcd99yyyzzz85a5");
+    assertEquals(403, otherTeam.statusCode());
   }
 
   @Test
