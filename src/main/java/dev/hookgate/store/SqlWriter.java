@@ -53,7 +53,7 @@ final class SqlWriter {
     this.thread.start();
   }
 
-  <T> Future<T> submit(SqlOp<T> op) {
+  synchronized <T> Future<T> submit(SqlOp<T> op) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     if (!running) {
@@ -65,7 +65,9 @@ final class SqlWriter {
 
   /** Finishes what was submitted, then closes the connection. */
   void close() {
-    running = false;
+    synchronized (this) {
+      running = false; // no submit can slip in after this: the loop runs what is queued, then stops
+    }
     try {
       thread.join(10_000);
     } catch (InterruptedException e) {
@@ -105,7 +107,7 @@ final class SqlWriter {
         results[i] = batch.get(i).op().run(connection);
       }
       connection.commit();
-    } catch (SQLException | RuntimeException e) {
+    } catch (Throwable e) { // an Error too: the writer thread must survive any operation
       rollback();
       if (batch.size() == 1) {
         batch.get(0).fail(e);
