@@ -15,6 +15,12 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import dev.hookgate.ops.GatewayMetrics;
+import java.util.concurrent.atomic.AtomicBoolean;
 import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,9 +50,19 @@ public final class Gateway {
     this.deployments = deployments;
   }
 
-  public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Clock clock) {
+  /** A Vert.x instance whose own metrics (HTTP, event bus, pools) land in the gateway's registry. */
+  public static Vertx newVertx(GatewayMetrics metrics) {
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
+        .build();
+  }
+
+  public static Future<Gateway> start(Vertx vertx, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
     Store store = new SqliteStore(vertx, Path.of(config.store().path()));
-    Services services = new Services(new AtomicReference<>(config), store, clock, UUID.randomUUID().toString());
+    Services services = new Services(new AtomicReference<>(config), store, clock, UUID.randomUUID().toString(),
+        metrics, new AtomicBoolean(false));
     List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     return store.open()
         .compose(v -> store.recover(clock.millis(), rerunAfterCrash(config),
@@ -65,6 +81,7 @@ public final class Gateway {
         .compose(v -> vertx.deployVerticle(new JobDispatcher(services))).onSuccess(deployments::add)
         .compose(v -> deployHttp(vertx, services, config.http().port(), deployments))
         .map(port -> {
+          services.ready().set(true);
           LOG.info("hookgate listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
               config.http().host(), port, config.commands().size(), config.hooks().size(),
               config.destinations().size());
@@ -116,6 +133,7 @@ public final class Gateway {
 
   /** Stops the verticles, then the store, then Vert.x. */
   public Future<Void> close() {
+    services.ready().set(false);
     Future<Void> undeployed = Future.succeededFuture();
     List<String> ids = new java.util.ArrayList<>(deployments);
     java.util.Collections.reverse(ids); // HTTP first: stop accepting before stopping the workers

@@ -3,6 +3,7 @@ package dev.hookgate;
 import dev.hookgate.config.ConfigException;
 import dev.hookgate.config.ConfigLoader;
 import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.ops.GatewayMetrics;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
@@ -44,7 +45,8 @@ public final class Main {
       }
     }
     String path = ConfigLoader.choosePath(configFile);
-    Vertx vertx = Vertx.vertx();
+    GatewayMetrics metrics = GatewayMetrics.create();
+    Vertx vertx = Gateway.newVertx(metrics);
     GatewayConfig config;
     try {
       config = ConfigLoader.load(vertx, path, System.getenv()).await(30, TimeUnit.SECONDS);
@@ -63,7 +65,7 @@ public final class Main {
     LOG.info("config {} loaded", path);
     Gateway gateway;
     try {
-      gateway = Gateway.start(vertx, config, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
+      gateway = Gateway.start(vertx, metrics, config, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.error("hookgate failed to start: {}", e.getMessage());
       vertx.close().await(10, TimeUnit.SECONDS);

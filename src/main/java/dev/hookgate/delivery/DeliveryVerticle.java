@@ -38,6 +38,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private static final int CLAIM_BATCH = 5000;
   private static final long POLL_MS = 1000;
   private static final long MIN_CLAIM_INTERVAL_MS = 10;
+  private static final long BACKLOG_REFRESH_MS = 5000;
 
   private final Services services;
   private final Map<String, Lane> lanes = new HashMap<>();
@@ -68,6 +69,13 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setPeriodic(POLL_MS, id -> claim());
     vertx.setPeriodic(Math.max(1000, services.config().store().lease().toMillis() / 3), id -> heartbeat());
     vertx.setTimer(1, id -> claim());
+    vertx.setPeriodic(BACKLOG_REFRESH_MS, id -> services.store().backlog()
+        .onSuccess(b -> {
+          Map<String, long[]> byDestination = new HashMap<>();
+          b.forEach((lane, v) -> byDestination.merge(metricLane(lane), v.clone(),
+              (x, y) -> new long[] {x[0] + y[0], Math.min(x[1], y[1])}));
+          services.metrics().backlog(byDestination, services.now());
+        }));
     return vertx.eventBus().consumer(Addresses.DELIVERIES_READY, m -> claim()).completion();
   }
 
@@ -198,7 +206,7 @@ public final class DeliveryVerticle extends VerticleBase {
     }
     return services.store().tryUseResponseUrl(url, services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
         .compose(ok -> ok ? post(lane, url, batch, true)
-            : fallBack(lane, batch.deliveries(), "response_url spent (5 uses) or expired (30 minutes)"));
+            : exhausted(lane, batch.deliveries()));
   }
 
   private Future<Void> post(Lane lane, String url, Coalescer.Batch batch, boolean responseUrl) {
@@ -221,6 +229,10 @@ public final class DeliveryVerticle extends VerticleBase {
         + ds.get(ds.size() - 1).id();
     if (outcome instanceof SendOutcome.Delivered) {
       LOG.info("{} to {} delivered in {} ms", what, safeLane(lane.name), now - started);
+      services.metrics().delivery(metricLane(lane.name), "delivered", ds.size());
+      if (ds.size() > 1) {
+        services.metrics().coalesced(metricLane(lane.name), ds.size());
+      }
       lane.forget(ds);
       held -= ds.size();
       return services.store().markDelivered(batch.ids(), now);
@@ -242,8 +254,14 @@ public final class DeliveryVerticle extends VerticleBase {
     long wait = limited ? ((SendOutcome.RateLimited) outcome).waitMs() : retry.backoffMs(attempts);
     lane.blockedUntil = Math.max(lane.blockedUntil, now + wait);
     lane.requeueFront(tried);
+    services.metrics().delivery(metricLane(lane.name), limited ? "rate_limited" : "retried", ds.size());
     LOG.warn("{} to {}: {}; lane paused {} ms", what, safeLane(lane.name), outcome.reason(), wait);
     return services.store().recordAttempt(batch.ids(), outcome.reason(), !limited);
+  }
+
+  private Future<Void> exhausted(Lane lane, List<Delivery> ds) {
+    services.metrics().responseUrlExhausted();
+    return fallBack(lane, ds, "response_url spent (5 uses) or expired (30 minutes)");
   }
 
   /** A response_url that cannot be used any more: its deliveries move to the command's fallback destination. */
@@ -258,6 +276,7 @@ public final class DeliveryVerticle extends VerticleBase {
       }
       lane.forget(group);
       held -= group.size();
+      services.metrics().delivery(metricLane(lane.name), "fallback", group.size());
       List<Long> ids = group.stream().map(Delivery::id).toList();
       LOG.info("{} deliveries of lane {} move to destination {}: {}", group.size(), safeLane(lane.name), fallback,
           reason);
@@ -271,6 +290,7 @@ public final class DeliveryVerticle extends VerticleBase {
     lane.forget(ds);
     held -= ds.size();
     LOG.warn("{} deliveries of lane {} are dead: {}", ds.size(), safeLane(lane.name), reason);
+    services.metrics().delivery(metricLane(lane.name), "dead", ds.size());
     return services.store().markDead(ds.stream().map(Delivery::id).toList(), reason, services.now());
   }
 
@@ -287,6 +307,11 @@ public final class DeliveryVerticle extends VerticleBase {
       wakeAt = Long.MAX_VALUE;
       pump();
     });
+  }
+
+  /** A lane as a metric label: the destination's name, or {@code response_url} (its id is a secret). */
+  static String metricLane(String lane) {
+    return Lanes.isDestination(lane) ? lane.substring(Lanes.DESTINATION_PREFIX.length()) : "response_url";
   }
 
   /** A lane's name for logs: a response_url carries a secret id, so only its host is shown. */

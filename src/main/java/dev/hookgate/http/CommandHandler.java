@@ -35,6 +35,7 @@ final class CommandHandler {
     String name = ctx.pathParam("name");
     CommandConfig command = services.config().commands().get(name);
     if (command == null) {
+      services.metrics().command("unknown", "unknown_command");
       ErrorReplies.send(ctx, 404, "unknown_command", "no command is configured at this URL");
       return;
     }
@@ -42,6 +43,7 @@ final class CommandHandler {
     try {
       form = readForm(ctx);
     } catch (MalformedRequestException e) {
+      services.metrics().command(name, "bad_request");
       ErrorReplies.send(ctx, e.getMessage().startsWith("Content-Type") ? 415 : 400, "bad_request", e.getMessage());
       return;
     }
@@ -52,12 +54,14 @@ final class CommandHandler {
     Optional<String> refusal = authenticate(ctx, command, form);
     if (refusal.isPresent()) {
       HttpVerticle.LOG.warn("command {} refused: {} (from {})", name, refusal.get(), ctx.request().remoteAddress());
+      services.metrics().command(name, "unauthorized");
       ErrorReplies.send(ctx, 401, "unauthorized", refusal.get());
       return;
     }
     String team = form.first("team_id").orElse("");
     if (!command.teamIds().isEmpty() && !command.teamIds().contains(team)) {
       HttpVerticle.LOG.warn("command {} refused: team {} is not allowed", name, team);
+      services.metrics().command(name, "forbidden");
       ErrorReplies.send(ctx, 403, "forbidden", "this command is not enabled for this team");
       return;
     }
@@ -65,11 +69,13 @@ final class CommandHandler {
     try {
       cmd = SlashCommand.from(form);
     } catch (MalformedRequestException e) {
+      services.metrics().command(name, "bad_request");
       ErrorReplies.send(ctx, 400, "bad_request", e.getMessage());
       return;
     }
     if (!services.config().responseUrl().allows(cmd.responseUrl())) {
       HttpVerticle.LOG.warn("command {} refused: response_url host not allowed (user {})", name, cmd.userId());
+      services.metrics().command(name, "response_url_not_allowed");
       replyEphemeral(ctx, "hookgate cannot answer this command: its response_url points to a host that is not "
           + "in response-url.allowed-hosts. Ask the gateway's operator to allow the chat server's address.");
       return;
@@ -114,11 +120,13 @@ final class CommandHandler {
         .onSuccess(result -> {
           if (result instanceof EnqueueResult.QueueFull full) {
             HttpVerticle.LOG.warn("command {} refused: {} jobs already queued", command.name(), full.queued());
+            services.metrics().command(command.name(), "queue_full");
             replyEphemeral(ctx, "`/" + command.name() + "` is busy: " + full.queued()
                 + " requests are already waiting. Please try again in a few minutes.");
             return;
           }
           HttpVerticle.LOG.info("job {} command={} queued (user {})", jobId, command.name(), cmd.userId());
+          services.metrics().command(command.name(), "acked");
           Map<String, Object> scope = new HashMap<>(request);
           scope.put("job_id", jobId);
           replyEphemeral(ctx, Templates.render(command.ack(), scope));
@@ -126,6 +134,7 @@ final class CommandHandler {
         })
         .onFailure(e -> {
           HttpVerticle.LOG.error("command {}: the store refused the job: {}", command.name(), e.getMessage());
+          services.metrics().command(command.name(), "store_unavailable");
           ErrorReplies.send(ctx, 503, "unavailable", "the gateway cannot store the job right now; try again");
         });
   }

@@ -41,11 +41,13 @@ final class HookHandler {
     } catch (MalformedRequestException e) {
       String id = e.getMessage().equals(IncomingHookRequest.NO_TEXT) ? "web.incoming_webhook.text.app_error"
           : "web.incoming_webhook.parse.app_error";
+      services.metrics().hook("unknown", "invalid");
       mattermostError(ctx, 400, id, e.getMessage());
       return;
     }
     Optional<HookConfig> hook = find(ctx.pathParam("key"));
     if (hook.isEmpty()) {
+      services.metrics().hook("unknown", "invalid_key");
       mattermostError(ctx, 400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
       return;
     }
@@ -63,6 +65,7 @@ final class HookHandler {
     }
     services.store().enqueueDeliveries(deliveries, "hook:" + h.name(), idempotencyKey, IDEMPOTENCY_WINDOW_MS)
         .onSuccess(fresh -> {
+          services.metrics().hook(h.name(), fresh ? "accepted" : "duplicate");
           if (fresh) {
             ctx.vertx().eventBus().publish(Addresses.DELIVERIES_READY, null);
           } else {

@@ -7,7 +7,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +40,8 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/commands/:name").method(HttpMethod.POST).method(HttpMethod.GET).handler(body)
         .handler(commands::handle);
     router.post("/hooks/:key").handler(body).handler(hooks::handle);
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     router.route().last().handler(ctx -> ErrorReplies.send(ctx, 404, "not_found", "no such endpoint"));
     router.route().failureHandler(ErrorReplies::fromFailure);
 
@@ -47,6 +52,17 @@ public final class HttpVerticle extends VerticleBase {
         .requestHandler(router)
         .listen(port)
         .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  /** The store takes a write; every verticle is deployed and the gateway is not stopping. */
+  private HealthChecks healthChecks() {
+    HealthChecks checks = HealthChecks.create(vertx);
+    checks.register("store", 2000, promise -> services.store().ping(services.nodeId(), services.now())
+        .onSuccess(v -> promise.complete(Status.OK()))
+        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+    checks.register("verticles", promise -> promise.complete(services.ready().get() ? Status.OK()
+        : Status.KO(new JsonObject().put("reason", "starting or stopping"))));
+    return checks;
   }
 
   /** The port this verticle's server listens on, once started. */

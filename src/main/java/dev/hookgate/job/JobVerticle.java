@@ -103,6 +103,7 @@ public final class JobVerticle extends VerticleBase {
       long started) {
     long now = services.now();
     return services.store().finishJob(job.id(), state, outcome, now, deliveries).onSuccess(v -> {
+      services.metrics().job(job.command(), state.dbName(), java.time.Duration.ofMillis(now - started));
       LOG.info("job {} command={} {} in {} ms: {} ({} post(s))", job.id(), job.command(),
           state.dbName(), now - started, outcome, deliveries.size());
       if (!deliveries.isEmpty()) {

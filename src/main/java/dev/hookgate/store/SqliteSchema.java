@@ -56,6 +56,13 @@ final class SqliteSchema {
         created_at INTEGER NOT NULL,
         PRIMARY KEY (scope, key)
       );
+      """,
+      // 2: node heartbeats (health checks; several nodes later)
+      """
+      CREATE TABLE nodes (
+        node TEXT PRIMARY KEY,
+        seen_at INTEGER NOT NULL
+      );
       """);
 
   private SqliteSchema() {}

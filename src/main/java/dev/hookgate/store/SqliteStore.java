@@ -74,6 +74,19 @@ public final class SqliteStore implements Store {
     });
   }
 
+  @Override
+  public Future<Void> ping(String node, long now) {
+    return writer.submit(c -> {
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO nodes(node, seen_at) VALUES (?, ?) ON CONFLICT(node) DO UPDATE SET seen_at = excluded.seen_at")) {
+        ps.setString(1, node);
+        ps.setLong(2, now);
+        ps.executeUpdate();
+      }
+      return null;
+    });
+  }
+
   // ---------------------------------------------------------------- jobs
 
   @Override

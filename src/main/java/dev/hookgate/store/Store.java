@@ -19,6 +19,9 @@ public interface Store {
 
   Future<Void> close();
 
+  /** Writes this node's heartbeat row: proves the store is writable (for /health). */
+  Future<Void> ping(String node, long now);
+
   // ---- jobs
 
   /** Queues a job unless its command already has {@code maxQueued} jobs waiting. */

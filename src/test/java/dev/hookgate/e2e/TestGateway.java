@@ -44,10 +44,11 @@ public final class TestGateway implements AutoCloseable {
   public static TestGateway start(String yaml, Path dir) throws Exception {
     Path file = dir.resolve("hookgate.yaml");
     Files.writeString(file, yaml);
-    Vertx vertx = Vertx.vertx();
+    dev.hookgate.ops.GatewayMetrics metrics = dev.hookgate.ops.GatewayMetrics.create();
+    Vertx vertx = Gateway.newVertx(metrics);
     GatewayConfig config = ConfigLoader.load(vertx, file.toString(),
         Map.of("DB", dir.resolve("hookgate.db").toString(), "HOOKGATE_HTTP_PORT", "0")).await(10, TimeUnit.SECONDS);
-    Gateway gateway = Gateway.start(vertx, config, Clock.systemUTC()).await(20, TimeUnit.SECONDS);
+    Gateway gateway = Gateway.start(vertx, metrics, config, Clock.systemUTC()).await(20, TimeUnit.SECONDS);
     return new TestGateway(vertx, gateway, dir);
   }
 
