@@ -13,6 +13,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +52,18 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean claiming;
   private boolean claimAgain;
   private long lastClaim;
+  /** The largest delivery id claimed so far; -1 until the first full sweep. */
+  private long cursor = -1;
+  private boolean sweepWanted;
+  private boolean claimTimerSet;
+  private final Set<Lane> runnable = new LinkedHashSet<>();
+  private final PriorityQueue<Wake> wakeups = new PriorityQueue<>(Comparator.comparingLong(Wake::at));
+  private boolean pumpScheduled;
   private long wakeTimer = -1;
   private long wakeAt = Long.MAX_VALUE;
+
+  /** A lane to look at again at a given time (a pause, a token, a coalescing window). */
+  private record Wake(long at, Lane lane) {}
 
   public DeliveryVerticle(Services services) {
     this.services = services;
@@ -66,7 +80,7 @@ public final class DeliveryVerticle extends VerticleBase {
         .setVerifyHost(true)
         .setUserAgent("hookgate/1"));
     retry = new RetryPolicy(d.backoff(), RandomGenerator.getDefault());
-    vertx.setPeriodic(POLL_MS, id -> claim());
+    vertx.setPeriodic(POLL_MS, id -> claim(true));
     vertx.setPeriodic(Math.max(1000, services.config().store().lease().toMillis() / 3), id -> heartbeat());
     vertx.setTimer(1, id -> claim());
     vertx.setPeriodic(BACKLOG_REFRESH_MS, id -> services.store().backlog()
@@ -81,12 +95,24 @@ public final class DeliveryVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------ claiming
 
+  /** Claims what was queued since the last claim (cheap); every POLL_MS, a full sweep. */
   private void claim() {
+    claim(false);
+  }
+
+  private void claim(boolean sweep) {
     long now = services.now();
+    if (sweep) {
+      sweepWanted = true;
+    }
     if (claiming || now - lastClaim < MIN_CLAIM_INTERVAL_MS) {
       claimAgain = true;
-      if (!claiming) {
-        vertx.setTimer(MIN_CLAIM_INTERVAL_MS, id -> claim());
+      if (!claiming && !claimTimerSet) {
+        claimTimerSet = true;
+        vertx.setTimer(MIN_CLAIM_INTERVAL_MS, id -> {
+          claimTimerSet = false;
+          claim();
+        });
       }
       return;
     }
@@ -95,19 +121,27 @@ public final class DeliveryVerticle extends VerticleBase {
     }
     claiming = true;
     claimAgain = false;
+    boolean full = sweepWanted || cursor < 0;
+    sweepWanted = false;
     lastClaim = now;
-    List<String> full = lanes.values().stream().filter(l -> l.held() >= PER_LANE).map(l -> l.name).toList();
+    // only a destination's lane can fill up (a reply has a few parts): no need to look at every lane
+    List<String> fullLanes = services.config().destinations().keySet().stream()
+        .map(d -> lanes.get(Lanes.DESTINATION_PREFIX + d))
+        .filter(l -> l != null && l.held() >= PER_LANE).map(l -> l.name).toList();
     long leaseUntil = now + services.config().store().lease().toMillis();
-    services.store().claimDeliveries(full, PER_LANE, Math.min(CLAIM_BATCH, MAX_HELD - held), services.nodeId(),
-            now, leaseUntil)
+    services.store().claimDeliveries(fullLanes, PER_LANE, Math.min(CLAIM_BATCH, MAX_HELD - held), services.nodeId(),
+            now, leaseUntil, full ? -1 : cursor)
         .onComplete(r -> {
           claiming = false;
           if (r.succeeded()) {
-            r.result().forEach(this::hold);
+            cursor = Math.max(cursor, 0); // after the first sweep: new rows only, and a sweep every POLL_MS
+            r.result().forEach(d -> {
+              cursor = Math.max(cursor, d.id());
+              hold(d);
+            });
           } else {
             LOG.error("claiming deliveries failed: {}", r.cause().getMessage());
           }
-          pump();
           if (claimAgain) {
             claim();
           }
@@ -115,8 +149,10 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void hold(Delivery d) {
-    if (lane(d.lane()).add(d)) {
+    Lane lane = lane(d.lane());
+    if (lane.add(d)) {
       held++;
+      markRunnable(lane);
     }
   }
 
@@ -145,15 +181,41 @@ public final class DeliveryVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------ sending
 
+  /** Lanes that may have something to send now; only these are looked at (not every lane). */
+  private void markRunnable(Lane lane) {
+    runnable.add(lane);
+    if (!pumpScheduled) {
+      pumpScheduled = true;
+      vertx.runOnContext(v -> {
+        pumpScheduled = false;
+        pump();
+      });
+    }
+  }
+
   private void pump() {
     long now = services.now();
-    long next = Long.MAX_VALUE;
-    for (Lane lane : List.copyOf(lanes.values())) {
-      next = Math.min(next, drive(lane, now));
+    while (!wakeups.isEmpty() && wakeups.peek().at() <= now) {
+      Wake w = wakeups.poll();
+      if (w.at() == w.lane().wakeAt) {
+        w.lane().wakeAt = Long.MAX_VALUE;
+        runnable.add(w.lane());
+      }
     }
-    lanes.values().removeIf(l -> l.held() == 0 && l.inFlight == 0 && l.blockedUntil <= now
-        && !Lanes.isDestination(l.name));
-    scheduleWake(next, now);
+    List<Lane> ready = List.copyOf(runnable);
+    runnable.clear();
+    for (Lane lane : ready) {
+      long next = drive(lane, now);
+      if (next != Long.MAX_VALUE && next < lane.wakeAt) {
+        lane.wakeAt = next;
+        wakeups.add(new Wake(next, lane));
+      } else if (lane.held() == 0 && lane.inFlight == 0 && !Lanes.isDestination(lane.name)) {
+        lanes.remove(lane.name);
+      }
+    }
+    if (!wakeups.isEmpty()) {
+      scheduleWake(wakeups.peek().at(), now);
+    }
   }
 
   /** Sends what this lane may send now; returns when it should be looked at again. */
@@ -190,7 +252,7 @@ public final class DeliveryVerticle extends VerticleBase {
           lane.requeueFront(batch.deliveries());
           lane.blockedUntil = services.now() + 1000;
         }
-        pump();
+        markRunnable(lane);
       });
     }
     return Long.MAX_VALUE;
@@ -204,7 +266,8 @@ public final class DeliveryVerticle extends VerticleBase {
     if (!services.config().responseUrl().allows(url)) {
       return bury(lane, batch.deliveries(), "response_url host is not in response-url.allowed-hosts");
     }
-    return services.store().tryUseResponseUrl(url, services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
+    return services.store().tryUseResponseUrl(batch.deliveries().get(0).jobId(), services.now(),
+            RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
         .compose(ok -> ok ? post(lane, url, batch, true)
             : exhausted(lane, batch.deliveries()));
   }
@@ -314,15 +377,9 @@ public final class DeliveryVerticle extends VerticleBase {
     return Lanes.isDestination(lane) ? lane.substring(Lanes.DESTINATION_PREFIX.length()) : "response_url";
   }
 
-  /** A lane's name for logs: a response_url carries a secret id, so only its host is shown. */
+  /** A lane's name for logs: a destination, or the response_url of a job (never the URL: it holds a secret). */
   static String safeLane(String lane) {
-    if (Lanes.isDestination(lane)) {
-      return lane;
-    }
-    try {
-      return "response_url@" + java.net.URI.create(lane.substring(Lanes.RESPONSE_URL_PREFIX.length())).getHost();
-    } catch (IllegalArgumentException e) {
-      return "response_url";
-    }
+    return Lanes.isDestination(lane) ? lane
+        : "response_url of job " + lane.substring(Lanes.RESPONSE_URL_PREFIX.length());
   }
 }

@@ -19,6 +19,8 @@ final class Lane {
   final LinkedList<Delivery> queue = new LinkedList<>();
   private final Set<Long> ids = new HashSet<>();
   long blockedUntil;
+  /** When the verticle has planned to look at this lane again; MAX_VALUE: not planned. */
+  long wakeAt = Long.MAX_VALUE;
   int inFlight;
 
   Lane(String name, TokenBucket bucket) {

@@ -18,7 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import dev.hookgate.job.JobIds;
 
 /**
  * {@code POST|GET /commands/{name}}: checks the token, queues the job durably, answers the
@@ -113,7 +113,7 @@ final class CommandHandler {
   }
 
   private void enqueue(RoutingContext ctx, CommandConfig command, SlashCommand cmd) {
-    String jobId = UUID.randomUUID().toString();
+    String jobId = JobIds.next(services.now());
     Map<String, String> request = new HashMap<>(cmd.fields());
     services.store().enqueueJob(new NewJob(jobId, command.name(), request, cmd.responseUrl(), services.now()),
             command.maxQueued())

@@ -42,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/hooks/:key").handler(body).handler(hooks::handle);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
+    new AdminApi(services).mount(router);
     router.route().last().handler(ctx -> ErrorReplies.send(ctx, 404, "not_found", "no such endpoint"));
     router.route().failureHandler(ErrorReplies::fromFailure);
 

@@ -22,12 +22,16 @@ import org.slf4j.LoggerFactory;
 public final class JobDispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
   private static final long POLL_MS = 1000;
+  /** Claims are at most this often: under load one claim serves many queued jobs. */
+  private static final long MIN_CLAIM_INTERVAL_MS = 5;
 
   private final Services services;
   private final Map<String, Integer> running = new HashMap<>();
   private final Set<String> runningIds = new HashSet<>();
   private boolean claiming;
   private boolean again;
+  private boolean timerSet;
+  private long lastClaim;
 
   public JobDispatcher(Services services) {
     this.services = services;
@@ -43,8 +47,16 @@ public final class JobDispatcher extends VerticleBase {
   }
 
   private void pump() {
-    if (claiming) {
+    long now = services.now();
+    if (claiming || now - lastClaim < MIN_CLAIM_INTERVAL_MS) {
       again = true;
+      if (!claiming && !timerSet) {
+        timerSet = true;
+        vertx.setTimer(MIN_CLAIM_INTERVAL_MS, id -> {
+          timerSet = false;
+          pump();
+        });
+      }
       return;
     }
     Map<String, Integer> capacity = new HashMap<>();
@@ -58,7 +70,8 @@ public final class JobDispatcher extends VerticleBase {
       return;
     }
     claiming = true;
-    long now = services.now();
+    again = false;
+    lastClaim = now;
     services.store().claimJobs(capacity, services.nodeId(), now, now + services.config().store().lease().toMillis())
         .onComplete(r -> {
           claiming = false;

@@ -17,6 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry;
   private final Map<String, double[]> backlog = new ConcurrentHashMap<>();
+  /** Meters by name and tags: looked up once, not rebuilt on every event. */
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
@@ -32,38 +35,37 @@ public final class GatewayMetrics {
 
   /** A slash command received: {@code outcome} is acked, queue_full, unauthorized, forbidden, bad_request, ... */
   public void command(String command, String outcome) {
-    Counter.builder("hookgate_commands").description("Slash commands received, by outcome")
-        .tags("command", command, "outcome", outcome).register(registry).increment();
+    counter("hookgate_commands", "Slash commands received, by outcome", "command", command, "outcome", outcome)
+        .increment();
   }
 
   /** A notification posted to a relay hook: accepted, duplicate, invalid. */
   public void hook(String hook, String outcome) {
-    Counter.builder("hookgate_hook_messages").description("Messages posted to relay hooks, by outcome")
-        .tags("hook", hook, "outcome", outcome).register(registry).increment();
+    counter("hookgate_hook_messages", "Messages posted to relay hooks, by outcome", "hook", hook, "outcome", outcome)
+        .increment();
   }
 
   public void job(String command, String outcome, Duration duration) {
-    Timer.builder("hookgate_job_duration").description("Job run time, by command and outcome")
-        .tags("command", command, "outcome", outcome).publishPercentileHistogram().register(registry).record(duration);
+    timers.computeIfAbsent(command + "\0" + outcome, k -> Timer.builder("hookgate_job_duration")
+        .description("Job run time, by command and outcome").tags("command", command, "outcome", outcome)
+        .publishPercentileHistogram().register(registry)).record(duration);
   }
 
   /** One POST to the chat server: delivered, retried, rate_limited, dead, fallback. */
   public void delivery(String lane, String outcome, int messages) {
-    Counter.builder("hookgate_deliveries").description("Messages by destination and outcome")
-        .tags("destination", lane, "outcome", outcome).register(registry).increment(messages);
+    counter("hookgate_deliveries", "Messages by destination and outcome", "destination", lane, "outcome", outcome)
+        .increment(messages);
   }
 
   /** A post that merged several queued messages. */
   public void coalesced(String lane, int merged) {
-    Counter.builder("hookgate_coalesced_posts").description("Posts that merged several messages")
-        .tags("destination", lane).register(registry).increment();
-    Counter.builder("hookgate_coalesced_messages").description("Messages merged into coalesced posts")
-        .tags("destination", lane).register(registry).increment(merged);
+    counter("hookgate_coalesced_posts", "Posts that merged several messages", "destination", lane).increment();
+    counter("hookgate_coalesced_messages", "Messages merged into coalesced posts", "destination", lane)
+        .increment(merged);
   }
 
   public void responseUrlExhausted() {
-    Counter.builder("hookgate_response_url_exhausted").description("response_urls spent or expired")
-        .register(registry).increment();
+    counter("hookgate_response_url_exhausted", "response_urls spent or expired").increment();
   }
 
   /** The store's pending deliveries per destination: count and age of the oldest, refreshed periodically. */
@@ -84,6 +86,11 @@ public final class GatewayMetrics {
     Gauge.builder("hookgate_queue_oldest_age_seconds", cell, c -> c[1]).description("Age of the oldest pending delivery")
         .tag("destination", lane).register(registry);
     return cell;
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(name + "\0" + String.join("\0", tags),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   public MeterRegistry meters() {

@@ -19,7 +19,7 @@ public record Delivery(
     Long deliveredAt) {
 
   public String lane() {
-    return Lanes.of(destination, responseUrl);
+    return Lanes.of(destination, jobId);
   }
 
   public Delivery retargeted(String newDestination) {

@@ -1,14 +1,17 @@
 package dev.hookgate.store;
 
-/** A lane is an ordered queue: one per destination, one per response_url. */
+/**
+ * A lane is an ordered queue: one per destination, one per job's response_url (named by the job:
+ * the response_url itself holds a secret id and stays out of lane names, logs and metrics).
+ */
 public final class Lanes {
   public static final String DESTINATION_PREFIX = "dest:";
   public static final String RESPONSE_URL_PREFIX = "resp:";
 
   private Lanes() {}
 
-  public static String of(String destination, String responseUrl) {
-    return destination != null ? DESTINATION_PREFIX + destination : RESPONSE_URL_PREFIX + responseUrl;
+  public static String of(String destination, String jobId) {
+    return destination != null ? DESTINATION_PREFIX + destination : RESPONSE_URL_PREFIX + jobId;
   }
 
   public static boolean isDestination(String lane) {

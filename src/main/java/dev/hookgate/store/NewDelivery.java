@@ -14,6 +14,9 @@ public record NewDelivery(
     if ((destination == null) == (responseUrl == null)) {
       throw new IllegalArgumentException("exactly one of destination and responseUrl");
     }
+    if (responseUrl != null && jobId == null) {
+      throw new IllegalArgumentException("a response_url delivery belongs to a job");
+    }
   }
 
   public static NewDelivery toDestination(String destination, String hook, ChatMessage message, long now, long notBefore) {
@@ -26,6 +29,6 @@ public record NewDelivery(
 
   /** Deliveries of one lane go out in order, one after the other. */
   public String lane() {
-    return Lanes.of(destination, responseUrl);
+    return Lanes.of(destination, jobId);
   }
 }

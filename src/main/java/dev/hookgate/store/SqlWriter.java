@@ -22,13 +22,14 @@ import org.slf4j.LoggerFactory;
 final class SqlWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SqlWriter.class);
   private static final int MAX_BATCH = 1000;
+  private static final long SLOW_BATCH_MS = 1000;
 
   @FunctionalInterface
   interface SqlOp<T> {
     T run(Connection c) throws SQLException;
   }
 
-  private record Pending<T>(SqlOp<T> op, Promise<T> promise, Context context) {
+  private record Pending<T>(String name, SqlOp<T> op, Promise<T> promise, Context context) {
     void complete(Object value) {
       @SuppressWarnings("unchecked") T v = (T) value;
       context.runOnContext(x -> promise.complete(v));
@@ -53,13 +54,14 @@ final class SqlWriter {
     this.thread.start();
   }
 
-  synchronized <T> Future<T> submit(SqlOp<T> op) {
+  /** Queues an operation; {@code name} says what it is in logs. */
+  synchronized <T> Future<T> submit(String name, SqlOp<T> op) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     if (!running) {
       return Future.failedFuture(new IllegalStateException("store is closed"));
     }
-    queue.add(new Pending<>(op, promise, context));
+    queue.add(new Pending<>(name, op, promise, context));
     return promise.future();
   }
 
@@ -101,6 +103,15 @@ final class SqlWriter {
   }
 
   private void runBatch(List<Pending<?>> batch) {
+    long started = System.nanoTime();
+    runBatch0(batch);
+    long ms = (System.nanoTime() - started) / 1_000_000;
+    if (ms > SLOW_BATCH_MS) {
+      LOG.warn("store batch of {} operation(s) took {} ms (first: {})", batch.size(), ms, batch.get(0).name());
+    }
+  }
+
+  private void runBatch0(List<Pending<?>> batch) {
     Object[] results = new Object[batch.size()];
     try {
       for (int i = 0; i < batch.size(); i++) {

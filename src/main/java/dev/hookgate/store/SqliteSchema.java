@@ -9,7 +9,8 @@ import java.util.List;
 /** Versioned schema migrations, applied in order at start; each version is applied once. */
 final class SqliteSchema {
   static final List<String> MIGRATIONS = List.of(
-      // 1: jobs, deliveries, response_url budgets, idempotency keys
+      // 1: jobs (with their response_url's use count), deliveries, idempotency keys.
+      // Ids grow with time and the indexes are partial (only live rows): a commit dirties few pages.
       """
       CREATE TABLE jobs (
         id TEXT PRIMARY KEY,
@@ -23,9 +24,11 @@ final class SqliteSchema {
         finished_at INTEGER,
         lease_owner TEXT,
         lease_until INTEGER,
-        outcome TEXT
+        outcome TEXT,
+        url_uses INTEGER NOT NULL DEFAULT 0
       );
-      CREATE INDEX jobs_by_state ON jobs(state, command, created_at);
+      CREATE INDEX jobs_queued ON jobs(command, created_at) WHERE state = 'queued';
+      CREATE INDEX jobs_running ON jobs(command, lease_until) WHERE state = 'running';
       CREATE TABLE deliveries (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         lane TEXT NOT NULL,
@@ -44,12 +47,8 @@ final class SqliteSchema {
         lease_owner TEXT,
         lease_until INTEGER
       );
-      CREATE INDEX deliveries_pending ON deliveries(state, lane, id);
-      CREATE TABLE response_urls (
-        url TEXT PRIMARY KEY,
-        issued_at INTEGER NOT NULL,
-        uses INTEGER NOT NULL DEFAULT 0
-      );
+      CREATE INDEX deliveries_pending ON deliveries(lane, id) WHERE state = 'pending';
+      CREATE INDEX deliveries_dead ON deliveries(id) WHERE state = 'dead';
       CREATE TABLE idempotency_keys (
         scope TEXT NOT NULL,
         key TEXT NOT NULL,

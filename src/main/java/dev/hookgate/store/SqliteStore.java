@@ -36,6 +36,8 @@ public final class SqliteStore implements Store {
   private final Vertx vertx;
   private final Path path;
   private SqlWriter writer;
+  /** Prepared once, reused: only the writer thread touches the connection and this cache. */
+  private final Map<String, PreparedStatement> statements = new HashMap<>();
 
   public SqliteStore(Vertx vertx, Path path) {
     this.vertx = vertx;
@@ -76,9 +78,10 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> ping(String node, long now) {
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO nodes(node, seen_at) VALUES (?, ?) ON CONFLICT(node) DO UPDATE SET seen_at = excluded.seen_at")) {
+    return writer.submit("ping", c -> {
+      {
+        PreparedStatement ps = stmt(c,
+          "INSERT INTO nodes(node, seen_at) VALUES (?, ?) ON CONFLICT(node) DO UPDATE SET seen_at = excluded.seen_at");
         ps.setString(1, node);
         ps.setLong(2, now);
         ps.executeUpdate();
@@ -91,10 +94,11 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued) {
-    return writer.submit(c -> {
+    return writer.submit("enqueueJob", c -> {
       int queued;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT COUNT(*) FROM jobs WHERE state = 'queued' AND command = ?")) {
+      {
+        PreparedStatement ps = stmt(c,
+          "SELECT COUNT(*) FROM jobs WHERE command = ? AND state = 'queued'");
         ps.setString(1, job.command());
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -104,8 +108,9 @@ public final class SqliteStore implements Store {
       if (queued >= maxQueued) {
         return new EnqueueResult.QueueFull(queued);
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)")) {
+      {
+        PreparedStatement ps = stmt(c,
+          "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)");
         ps.setString(1, job.id());
         ps.setString(2, job.command());
         ps.setString(3, json(job.request()));
@@ -113,21 +118,22 @@ public final class SqliteStore implements Store {
         ps.setLong(5, job.createdAt());
         ps.executeUpdate();
       }
-      registerResponseUrl(c, job.responseUrl(), job.createdAt());
       return new EnqueueResult.Accepted(job.id());
     });
   }
 
   @Override
   public Future<List<JobRecord>> claimJobs(Map<String, Integer> capacity, String owner, long now, long leaseUntil) {
-    return writer.submit(c -> {
+    return writer.submit("claimJobs", c -> {
       List<JobRecord> claimed = new ArrayList<>();
       for (Map.Entry<String, Integer> e : capacity.entrySet()) {
         if (e.getValue() <= 0) {
           continue;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE command = ? AND "
-            + "(state = 'queued' OR (state = 'running' AND lease_until < ?)) ORDER BY created_at, id LIMIT ?")) {
+        // two index range scans (state, command, ...): an OR would scan the whole table
+        {
+        PreparedStatement ps = stmt(c, "SELECT * FROM jobs WHERE state = 'running' AND command = ? "
+            + "AND lease_until < ? ORDER BY created_at, id LIMIT ?");
           ps.setString(1, e.getKey());
           ps.setLong(2, now);
           ps.setInt(3, e.getValue());
@@ -137,10 +143,22 @@ public final class SqliteStore implements Store {
             }
           }
         }
+        {
+        PreparedStatement ps = stmt(c, "SELECT * FROM jobs WHERE state = 'queued' AND command = ? "
+            + "ORDER BY created_at, id LIMIT ?");
+          ps.setString(1, e.getKey());
+          ps.setInt(2, e.getValue() - (int) claimed.stream().filter(j -> j.command().equals(e.getKey())).count());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              claimed.add(job(rs));
+            }
+          }
+        }
       }
       List<JobRecord> running = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = 'running', attempts = attempts + 1, "
-          + "started_at = ?, lease_owner = ?, lease_until = ? WHERE id = ?")) {
+      {
+        PreparedStatement ps = stmt(c, "UPDATE jobs SET state = 'running', attempts = attempts + 1, "
+          + "started_at = ?, lease_owner = ?, lease_until = ? WHERE id = ?");
         for (JobRecord j : claimed) {
           ps.setLong(1, now);
           ps.setString(2, owner);
@@ -158,9 +176,10 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries) {
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = ?, outcome = ?, finished_at = ?, "
-          + "lease_owner = NULL, lease_until = NULL WHERE id = ?")) {
+    return writer.submit("finishJob", c -> {
+      {
+        PreparedStatement ps = stmt(c, "UPDATE jobs SET state = ?, outcome = ?, finished_at = ?, "
+          + "lease_owner = NULL, lease_until = NULL WHERE id = ?");
         ps.setString(1, state.dbName());
         ps.setString(2, outcome);
         ps.setLong(3, now);
@@ -174,8 +193,9 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Optional<JobRecord>> job(String id) {
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
+    return writer.submit("job", c -> {
+      {
+        PreparedStatement ps = stmt(c, "SELECT * FROM jobs WHERE id = ?");
         ps.setString(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(job(rs)) : Optional.empty();
@@ -186,9 +206,10 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<List<JobRecord>> recentJobs(int limit) {
-    return writer.submit(c -> {
+    return writer.submit("recentJobs", c -> {
       List<JobRecord> jobs = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?")) {
+      {
+        PreparedStatement ps = stmt(c, "SELECT * FROM jobs ORDER BY created_at DESC LIMIT ?");
         ps.setInt(1, limit);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -203,9 +224,10 @@ public final class SqliteStore implements Store {
   @Override
   public Future<Integer> recover(long now, Function<String, Boolean> rerun,
       Function<JobRecord, List<NewDelivery>> notice) {
-    return writer.submit(c -> {
+    return writer.submit("recover", c -> {
       List<JobRecord> running = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE state = 'running'")) {
+      {
+        PreparedStatement ps = stmt(c, "SELECT * FROM jobs WHERE state = 'running'");
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             running.add(job(rs));
@@ -214,8 +236,9 @@ public final class SqliteStore implements Store {
       }
       for (JobRecord j : running) {
         boolean again = rerun.apply(j.command());
-        try (PreparedStatement ps = c.prepareStatement("UPDATE jobs SET state = ?, lease_owner = NULL, "
-            + "lease_until = NULL, finished_at = ?, outcome = ? WHERE id = ?")) {
+        {
+        PreparedStatement ps = stmt(c, "UPDATE jobs SET state = ?, lease_owner = NULL, "
+            + "lease_until = NULL, finished_at = ?, outcome = ? WHERE id = ?");
           ps.setString(1, again ? JobState.QUEUED.dbName() : JobState.INTERRUPTED.dbName());
           if (again) {
             ps.setNull(2, Types.INTEGER);
@@ -242,15 +265,17 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Boolean> enqueueDeliveries(List<NewDelivery> deliveries, String scope, String key, long windowMs) {
-    return writer.submit(c -> {
+    return writer.submit("enqueueDeliveries", c -> {
       if (key != null) {
         long now = deliveries.isEmpty() ? System.currentTimeMillis() : deliveries.get(0).createdAt();
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM idempotency_keys WHERE created_at < ?")) {
+        {
+        PreparedStatement ps = stmt(c, "DELETE FROM idempotency_keys WHERE created_at < ?");
           ps.setLong(1, now - windowMs);
           ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement(
-            "INSERT OR IGNORE INTO idempotency_keys(scope, key, created_at) VALUES (?,?,?)")) {
+        {
+        PreparedStatement ps = stmt(c,
+            "INSERT OR IGNORE INTO idempotency_keys(scope, key, created_at) VALUES (?,?,?)");
           ps.setString(1, scope);
           ps.setString(2, key);
           ps.setLong(3, now);
@@ -266,34 +291,42 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<List<Delivery>> claimDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
-      long now, long leaseUntil) {
+      long now, long leaseUntil, long afterId) {
     Set<String> skip = Set.copyOf(skipLanes);
-    return writer.submit(c -> {
+    return writer.submit("claimDeliveries", c -> {
       List<Delivery> claimed = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM (SELECT d.*, ROW_NUMBER() OVER "
-          + "(PARTITION BY lane ORDER BY id) AS rn FROM deliveries d WHERE state = 'pending' "
-          + "AND (lease_until IS NULL OR lease_until < ?)) WHERE rn <= ? ORDER BY id LIMIT ?")) {
-        ps.setLong(1, now);
-        ps.setInt(2, perLane);
-        ps.setInt(3, max + skip.size() * perLane);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next() && claimed.size() < max) {
-            if (!skip.contains(rs.getString("lane"))) {
-              claimed.add(delivery(rs));
-            }
+      PreparedStatement select = afterId >= 0
+          // the fast path: rows newer than what this node already saw, by primary key
+          ? stmt(c, "SELECT * FROM deliveries WHERE id > ? AND state = 'pending' "
+              + "AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT ?")
+          // the full sweep: every pending row, at most perLane per lane
+          : stmt(c, "SELECT * FROM (SELECT d.*, ROW_NUMBER() OVER (PARTITION BY lane ORDER BY id) AS rn "
+              + "FROM deliveries d WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < ?)) "
+              + "WHERE rn <= ? ORDER BY id LIMIT ?");
+      int p = 1;
+      if (afterId >= 0) {
+        select.setLong(p++, afterId);
+        select.setLong(p++, now);
+      } else {
+        select.setLong(p++, now);
+        select.setInt(p++, perLane);
+      }
+      select.setInt(p, max + skip.size() * perLane);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next() && claimed.size() < max) {
+          if (!skip.contains(rs.getString("lane"))) {
+            claimed.add(delivery(rs));
           }
         }
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?")) {
-        for (Delivery d : claimed) {
-          ps.setString(1, owner);
-          ps.setLong(2, leaseUntil);
-          ps.setLong(3, d.id());
-          ps.addBatch();
-        }
-        ps.executeBatch();
+      PreparedStatement lease = stmt(c, "UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?");
+      for (Delivery d : claimed) {
+        lease.setString(1, owner);
+        lease.setLong(2, leaseUntil);
+        lease.setLong(3, d.id());
+        lease.addBatch();
       }
+      lease.executeBatch();
       return claimed;
     });
   }
@@ -302,9 +335,10 @@ public final class SqliteStore implements Store {
   public Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds, long leaseUntil) {
     List<String> jobs = List.copyOf(jobIds);
     List<Long> deliveries = List.copyOf(deliveryIds);
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'running'")) {
+    return writer.submit("renewLeases", c -> {
+      {
+        PreparedStatement ps = stmt(c,
+          "UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ? AND state = 'running'");
         for (String id : jobs) {
           ps.setLong(1, leaseUntil);
           ps.setString(2, id);
@@ -313,8 +347,9 @@ public final class SqliteStore implements Store {
         }
         ps.executeBatch();
       }
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ?")) {
+      {
+        PreparedStatement ps = stmt(c,
+          "UPDATE deliveries SET lease_until = ? WHERE id = ? AND lease_owner = ?");
         for (Long id : deliveries) {
           ps.setLong(1, leaseUntil);
           ps.setLong(2, id);
@@ -367,9 +402,10 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Boolean> replay(long id, long now) {
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE deliveries SET state = 'pending', attempts = 0, "
-          + "not_before = ?, created_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'dead'")) {
+    return writer.submit("replay", c -> {
+      {
+        PreparedStatement ps = stmt(c, "UPDATE deliveries SET state = 'pending', attempts = 0, "
+          + "not_before = ?, created_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ? AND state = 'dead'");
         ps.setLong(1, now);
         ps.setLong(2, now);
         ps.setLong(3, id);
@@ -380,10 +416,11 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<List<Delivery>> deliveries(DeliveryState state, int limit) {
-    return writer.submit(c -> {
+    return writer.submit("deliveries", c -> {
       List<Delivery> out = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT * FROM deliveries WHERE state = ? ORDER BY id DESC LIMIT ?")) {
+      {
+        PreparedStatement ps = stmt(c,
+          "SELECT * FROM deliveries WHERE state = ? ORDER BY id DESC LIMIT ?");
         ps.setString(1, state.dbName());
         ps.setInt(2, limit);
         try (ResultSet rs = ps.executeQuery()) {
@@ -398,8 +435,9 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Optional<Delivery>> delivery(long id) {
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT * FROM deliveries WHERE id = ?")) {
+    return writer.submit("delivery", c -> {
+      {
+        PreparedStatement ps = stmt(c, "SELECT * FROM deliveries WHERE id = ?");
         ps.setLong(1, id);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? Optional.of(delivery(rs)) : Optional.empty();
@@ -410,10 +448,11 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Map<String, long[]>> backlog() {
-    return writer.submit(c -> {
+    return writer.submit("backlog", c -> {
       Map<String, long[]> out = new LinkedHashMap<>();
       try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-          "SELECT lane, COUNT(*), MIN(created_at) FROM deliveries WHERE state = 'pending' GROUP BY lane")) {
+          "SELECT CASE WHEN destination IS NULL THEN 'resp:' ELSE lane END AS l, COUNT(*), MIN(created_at) "
+          + "FROM deliveries WHERE state = 'pending' GROUP BY l")) {
         while (rs.next()) {
           out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)});
         }
@@ -425,43 +464,38 @@ public final class SqliteStore implements Store {
   // ---------------------------------------------------------------- response_url budgets
 
   @Override
-  public Future<Void> registerResponseUrl(String url, long issuedAt) {
-    return writer.submit(c -> {
-      registerResponseUrl(c, url, issuedAt);
-      return null;
-    });
-  }
-
-  @Override
-  public Future<Boolean> tryUseResponseUrl(String url, long now, long lifetimeMs, int maxUses) {
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE response_urls SET uses = uses + 1 WHERE url = ? AND uses < ? AND issued_at > ?")) {
-        ps.setString(1, url);
-        ps.setInt(2, maxUses);
-        ps.setLong(3, now - lifetimeMs);
-        return ps.executeUpdate() == 1;
-      }
+  public Future<Boolean> tryUseResponseUrl(String jobId, long now, long lifetimeMs, int maxUses) {
+    return writer.submit("tryUseResponseUrl", c -> {
+      PreparedStatement ps = stmt(c, "UPDATE jobs SET url_uses = url_uses + 1 WHERE id = ? AND url_uses < ? "
+          + "AND created_at > ?");
+      ps.setString(1, jobId);
+      ps.setInt(2, maxUses);
+      ps.setLong(3, now - lifetimeMs);
+      return ps.executeUpdate() == 1;
     });
   }
 
   // ---------------------------------------------------------------- helpers
 
-  private static void registerResponseUrl(Connection c, String url, long issuedAt) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT OR IGNORE INTO response_urls(url, issued_at, uses) VALUES (?,?,0)")) {
-      ps.setString(1, url);
-      ps.setLong(2, issuedAt);
-      ps.executeUpdate();
+  private PreparedStatement stmt(Connection c, String sql) throws SQLException {
+    PreparedStatement ps = statements.get(sql);
+    if (ps == null) {
+      ps = c.prepareStatement(sql);
+      statements.put(sql, ps);
+    } else {
+      ps.clearBatch(); // whatever a failed batch left behind
+      ps.clearParameters();
     }
+    return ps;
   }
 
-  private static void insertDeliveries(Connection c, List<NewDelivery> deliveries) throws SQLException {
+  private void insertDeliveries(Connection c, List<NewDelivery> deliveries) throws SQLException {
     if (deliveries.isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO deliveries(lane, destination, response_url, "
-        + "fallback, job_id, hook, payload, state, created_at, not_before) VALUES (?,?,?,?,?,?,?,'pending',?,?)")) {
+    {
+        PreparedStatement ps = stmt(c, "INSERT INTO deliveries(lane, destination, response_url, "
+        + "fallback, job_id, hook, payload, state, created_at, not_before) VALUES (?,?,?,?,?,?,?,'pending',?,?)");
       for (NewDelivery d : deliveries) {
         ps.setString(1, d.lane());
         ps.setString(2, d.destination());
@@ -485,8 +519,9 @@ public final class SqliteStore implements Store {
 
   private Future<Void> updateEach(Collection<Long> ids, String sql, Binder binder) {
     List<Long> list = List.copyOf(ids);
-    return writer.submit(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
+    return writer.submit("updateEach", c -> {
+      {
+        PreparedStatement ps = stmt(c, sql);
         for (Long id : list) {
           binder.bind(ps, id);
           ps.addBatch();

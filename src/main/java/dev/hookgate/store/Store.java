@@ -55,9 +55,13 @@ public interface Store {
   Future<Boolean> enqueueDeliveries(List<NewDelivery> deliveries, String idempotencyScope,
       String idempotencyKey, long idempotencyWindowMs);
 
-  /** Leases pending deliveries whose time has come, oldest first, at most {@code perLane} per lane. */
+  /**
+   * Leases pending deliveries that nobody holds, oldest first, skipping {@code skipLanes}. With a
+   * negative {@code afterId}, a full sweep taking at most {@code perLane} per lane; otherwise only
+   * rows with a larger id (the cheap path for what was just queued).
+   */
   Future<List<Delivery>> claimDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
-      long now, long leaseUntil);
+      long now, long leaseUntil, long afterId);
 
   /** Extends the leases of what this owner still holds. */
   Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds, long leaseUntil);
@@ -79,17 +83,17 @@ public interface Store {
 
   Future<Optional<Delivery>> delivery(long id);
 
-  /** Pending deliveries per lane: count and oldest creation time. */
+  /**
+   * Pending deliveries per destination lane ({@code dest:<name>}), and all replies to
+   * response_urls together under {@code resp:}: count and oldest creation time.
+   */
   Future<Map<String, long[]>> backlog();
 
   // ---- response_url budgets
 
-  /** Records when a response_url was issued (first sight wins). */
-  Future<Void> registerResponseUrl(String url, long issuedAt);
-
   /**
-   * Takes one use of a response_url if it has one left within its lifetime (Mattermost's TryUse);
-   * false when spent or expired.
+   * Takes one use of a job's response_url if it has one left within its lifetime, counted from
+   * the job's creation (Mattermost's TryUse); false when spent, expired, or no such job.
    */
-  Future<Boolean> tryUseResponseUrl(String url, long now, long lifetimeMs, int maxUses);
+  Future<Boolean> tryUseResponseUrl(String jobId, long now, long lifetimeMs, int maxUses);
 }

@@ -201,7 +201,8 @@ class ConfigParserTest {
   void commandWithoutTokenIsAProblem() {
     JsonObject raw = valid();
     raw.getJsonObject("commands").getJsonObject("report").remove("token");
-    assertEquals(List.of("commands.report.token: is required (the token the chat server generated for this command)"),
+    assertEquals(List.of("commands.report.token: is required (the token the chat server generated for this command), "
+        + "unless slack-signing-secret is set"),
         problems(raw));
   }
 

@@ -114,7 +114,7 @@ class SqliteStoreTest extends StoreContractTest {
     try {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
-      Future<Void> blocker = writer.submit(conn -> {
+      Future<Void> blocker = writer.submit("test", conn -> {
         started.countDown();
         try {
           release.await(10, TimeUnit.SECONDS);
@@ -127,13 +127,13 @@ class SqliteStoreTest extends StoreContractTest {
 
       AtomicInteger runsOfFirst = new AtomicInteger();
       List<Future<Integer>> ok = new ArrayList<>();
-      ok.add(writer.submit(conn -> {
+      ok.add(writer.submit("test", conn -> {
         runsOfFirst.incrementAndGet();
         return insert(conn, 1);
       }));
-      ok.add(writer.submit(conn -> insert(conn, 2)));
-      Future<Integer> duplicate = writer.submit(conn -> insert(conn, 1));
-      ok.add(writer.submit(conn -> insert(conn, 3)));
+      ok.add(writer.submit("test", conn -> insert(conn, 2)));
+      Future<Integer> duplicate = writer.submit("test", conn -> insert(conn, 1));
+      ok.add(writer.submit("test", conn -> insert(conn, 3)));
       release.countDown();
 
       await(blocker);
@@ -143,7 +143,7 @@ class SqliteStoreTest extends StoreContractTest {
         assertEquals(1, await(f));
       }
       assertEquals(2, runsOfFirst.get(), "the batch ran together, was rolled back and re-run one by one");
-      List<Integer> rows = await(writer.submit(conn -> {
+      List<Integer> rows = await(writer.submit("test", conn -> {
         List<Integer> out = new ArrayList<>();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM t ORDER BY id")) {
           while (rs.next()) {

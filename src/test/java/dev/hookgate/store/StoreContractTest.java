@@ -209,7 +209,7 @@ public abstract class StoreContractTest {
     assertEquals("j1", reply.jobId());
     assertEquals(HELLO, reply.message());
     assertEquals(DeliveryState.PENDING, reply.state());
-    assertEquals(Lanes.RESPONSE_URL_PREFIX + url, reply.lane());
+    assertEquals(Lanes.RESPONSE_URL_PREFIX + "j1", reply.lane());
     assertEquals("deployed", pending.get(1).message().text());
     assertEquals("dest:ops", pending.get(1).lane());
     // a finished job is not claimed again, however late it is
@@ -287,11 +287,11 @@ public abstract class StoreContractTest {
   @Test
   void recover_releases_delivery_leases() {
     await(store.enqueueDeliveries(List.of(dest("ops", 100), dest("ops", 100)), null, null, 0));
-    assertEquals(2, await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000)).size());
+    assertEquals(2, await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1)).size());
 
     assertEquals(0, await(store.recover(2_000, c -> true, j -> List.of())));
 
-    assertEquals(2, await(store.claimDeliveries(List.of(), 10, 10, "node-2", 2_000, 32_000)).size());
+    assertEquals(2, await(store.claimDeliveries(List.of(), 10, 10, "node-2", 2_000, 32_000, -1)).size());
   }
 
   @Test
@@ -353,7 +353,7 @@ public abstract class StoreContractTest {
         null, null, 0));
     List<Long> all = pendingOldestFirst().stream().map(Delivery::id).toList();
 
-    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 2, 100, "node-1", 1_000, 31_000));
+    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 2, 100, "node-1", 1_000, 31_000, -1));
 
     // a1 b1 a2 c1 b2 — the third "a" waits
     assertEquals(List.of(all.get(0), all.get(1), all.get(2), all.get(3), all.get(5)),
@@ -366,7 +366,7 @@ public abstract class StoreContractTest {
         dest("a", 100), dest("b", 100), dest("a", 100), dest("b", 100), dest("a", 100), dest("b", 100)),
         null, null, 0));
 
-    List<Delivery> claimed = await(store.claimDeliveries(List.of("dest:a"), 2, 2, "node-1", 1_000, 31_000));
+    List<Delivery> claimed = await(store.claimDeliveries(List.of("dest:a"), 2, 2, "node-1", 1_000, 31_000, -1));
 
     assertEquals(List.of("dest:b", "dest:b"), claimed.stream().map(Delivery::lane).toList());
     assertEquals(3, await(store.backlog()).get("dest:a")[0]);
@@ -377,7 +377,7 @@ public abstract class StoreContractTest {
     await(store.enqueueDeliveries(List.of(
         dest("a", 100), dest("b", 100), dest("c", 100), dest("d", 100), dest("e", 100)), null, null, 0));
 
-    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 5, 3, "node-1", 1_000, 31_000));
+    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 5, 3, "node-1", 1_000, 31_000, -1));
 
     assertEquals(List.of("dest:a", "dest:b", "dest:c"), claimed.stream().map(Delivery::lane).toList());
   }
@@ -387,11 +387,11 @@ public abstract class StoreContractTest {
     await(store.enqueueDeliveries(List.of(dest("a", 100), dest("a", 100), dest("b", 100)), null, null, 0));
     List<Long> all = pendingOldestFirst().stream().map(Delivery::id).toList();
 
-    assertEquals(all, ids(await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000))));
-    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 20_000, 50_000)));
+    assertEquals(all, ids(await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1))));
+    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 20_000, 50_000, -1)));
     // a lease holds up to and including its leaseUntil
-    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 31_000, 61_000)));
-    assertEquals(all, ids(await(store.claimDeliveries(List.of(), 10, 10, "node-2", 31_001, 61_001))));
+    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 31_000, 61_000, -1)));
+    assertEquals(all, ids(await(store.claimDeliveries(List.of(), 10, 10, "node-2", 31_001, 61_001, -1))));
   }
 
   @Test
@@ -399,8 +399,8 @@ public abstract class StoreContractTest {
     await(store.enqueueDeliveries(List.of(dest("a", 100), dest("a", 100), dest("a", 100)), null, null, 0));
     List<Long> all = pendingOldestFirst().stream().map(Delivery::id).toList();
 
-    assertEquals(all.subList(0, 1), ids(await(store.claimDeliveries(List.of(), 1, 10, "node-1", 1_000, 31_000))));
-    assertEquals(all.subList(1, 2), ids(await(store.claimDeliveries(List.of(), 1, 10, "node-1", 2_000, 32_000))));
+    assertEquals(all.subList(0, 1), ids(await(store.claimDeliveries(List.of(), 1, 10, "node-1", 1_000, 31_000, -1))));
+    assertEquals(all.subList(1, 2), ids(await(store.claimDeliveries(List.of(), 1, 10, "node-1", 2_000, 32_000, -1))));
   }
 
   @Test
@@ -409,7 +409,7 @@ public abstract class StoreContractTest {
     await(store.enqueueDeliveries(List.of(NewDelivery.toDestination("ops", "alerts", HELLO, 1_000, 60_000)),
         null, null, 0));
 
-    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000));
+    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1));
 
     assertEquals(1, claimed.size());
     assertEquals(60_000, claimed.get(0).notBefore());
@@ -419,12 +419,12 @@ public abstract class StoreContractTest {
   void renew_leases_extends_only_the_owners_delivery_leases() {
     await(store.enqueueDeliveries(List.of(dest("a", 100)), null, null, 0));
     await(store.enqueueDeliveries(List.of(dest("b", 100)), null, null, 0));
-    long mine = await(store.claimDeliveries(List.of(), 1, 1, "node-1", 1_000, 31_000)).get(0).id();
-    long theirs = await(store.claimDeliveries(List.of(), 1, 1, "node-2", 1_000, 31_000)).get(0).id();
+    long mine = await(store.claimDeliveries(List.of(), 1, 1, "node-1", 1_000, 31_000, -1)).get(0).id();
+    long theirs = await(store.claimDeliveries(List.of(), 1, 1, "node-2", 1_000, 31_000, -1)).get(0).id();
 
     await(store.renewLeases("node-1", List.of(), List.of(mine, theirs), 91_000));
 
-    assertEquals(List.of(theirs), ids(await(store.claimDeliveries(List.of(), 10, 10, "node-3", 40_000, 70_000))));
+    assertEquals(List.of(theirs), ids(await(store.claimDeliveries(List.of(), 10, 10, "node-3", 40_000, 70_000, -1))));
   }
 
   @Test
@@ -468,7 +468,7 @@ public abstract class StoreContractTest {
   @Test
   void mark_delivered_ends_a_delivery_and_releases_it() {
     await(store.enqueueDeliveries(List.of(dest("ops", 100), dest("ops", 100)), null, null, 0));
-    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000));
+    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1));
     long first = claimed.get(0).id();
 
     await(store.markDelivered(List.of(first), 2_000));
@@ -480,13 +480,13 @@ public abstract class StoreContractTest {
     assertArrayEquals(new long[] {1, 100}, await(store.backlog()).get("dest:ops"));
     // never claimed again
     assertEquals(List.of(claimed.get(1).id()),
-        ids(await(store.claimDeliveries(List.of(), 10, 10, "node-2", 100_000, 130_000))));
+        ids(await(store.claimDeliveries(List.of(), 10, 10, "node-2", 100_000, 130_000, -1))));
   }
 
   @Test
   void mark_dead_buries_a_delivery_with_its_error() {
     await(store.enqueueDeliveries(List.of(dest("ops", 100)), null, null, 0));
-    long id = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000)).get(0).id();
+    long id = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1)).get(0).id();
 
     await(store.markDead(List.of(id), "HTTP 404: no such hook", 2_000));
 
@@ -496,13 +496,13 @@ public abstract class StoreContractTest {
     assertNull(d.deliveredAt());
     assertEquals(List.of(id), ids(await(store.deliveries(DeliveryState.DEAD, 10))));
     assertEquals(Map.of(), await(store.backlog()));
-    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 100_000, 130_000)));
+    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 100_000, 130_000, -1)));
   }
 
   @Test
   void record_attempt_counts_or_not_and_keeps_the_delivery_pending_and_leased() {
     await(store.enqueueDeliveries(List.of(dest("ops", 100)), null, null, 0));
-    long id = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000)).get(0).id();
+    long id = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1)).get(0).id();
 
     await(store.recordAttempt(List.of(id), "HTTP 500", true));
     Delivery d = await(store.delivery(id)).orElseThrow();
@@ -516,7 +516,7 @@ public abstract class StoreContractTest {
     assertEquals("HTTP 429: rate limited", d.lastError());
     assertEquals(DeliveryState.PENDING, d.state());
 
-    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 2_000, 32_000)));
+    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 10, 10, "node-2", 2_000, 32_000, -1)));
   }
 
   @Test
@@ -535,7 +535,7 @@ public abstract class StoreContractTest {
     assertEquals("dest:ops", d.lane());
     assertEquals(Set.of("dest:ops"), await(store.backlog()).keySet());
     assertEquals(List.of("dest:ops"),
-        await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000)).stream().map(Delivery::lane).toList());
+        await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1)).stream().map(Delivery::lane).toList());
   }
 
   @Test
@@ -548,7 +548,7 @@ public abstract class StoreContractTest {
   @Test
   void replay_puts_a_dead_delivery_back_in_its_queue_with_attempts_reset() {
     await(store.enqueueDeliveries(List.of(dest("ops", 100), dest("ops", 100)), null, null, 0));
-    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000));
+    List<Delivery> claimed = await(store.claimDeliveries(List.of(), 10, 10, "node-1", 1_000, 31_000, -1));
     long dead = claimed.get(0).id();
     long delivered = claimed.get(1).id();
     await(store.recordAttempt(List.of(dead), "HTTP 500", true));
@@ -562,7 +562,7 @@ public abstract class StoreContractTest {
     assertEquals(DeliveryState.PENDING, d.state());
     assertEquals(0, d.attempts());
     assertTrue(d.notBefore() <= 5_000);
-    assertEquals(List.of(dead), ids(await(store.claimDeliveries(List.of(), 10, 10, "node-1", 5_000, 35_000))));
+    assertEquals(List.of(dead), ids(await(store.claimDeliveries(List.of(), 10, 10, "node-1", 5_000, 35_000, -1))));
   }
 
   @Test
@@ -599,10 +599,21 @@ public abstract class StoreContractTest {
 
     Map<String, long[]> backlog = await(store.backlog());
 
-    assertEquals(Set.of("dest:ops", "dest:dev", "resp:" + url), backlog.keySet());
+    assertEquals(Set.of("dest:ops", "dest:dev", "resp:"), backlog.keySet());
     assertArrayEquals(new long[] {2, 500}, backlog.get("dest:ops"));
     assertArrayEquals(new long[] {1, 700}, backlog.get("dest:dev"));
-    assertArrayEquals(new long[] {1, 800}, backlog.get("resp:" + url));
+    assertArrayEquals(new long[] {1, 800}, backlog.get("resp:"));
+  }
+
+  @Test
+  void claiming_after_an_id_takes_only_newer_rows() {
+    await(store.enqueueDeliveries(List.of(toOps("a", 100), toOps("b", 101), toOps("c", 102)), null, null, 0));
+    List<Delivery> all = await(store.claimDeliveries(List.of(), 10, 10, "node-a", 200, 1_000, -1));
+    await(store.enqueueDeliveries(List.of(toOps("d", 103)), null, null, 0));
+
+    List<Delivery> newer = await(store.claimDeliveries(List.of(), 10, 10, "node-a", 200, 1_000, all.get(2).id()));
+
+    assertEquals(List.of("d"), newer.stream().map(d -> d.message().text()).toList());
   }
 
   @Test
@@ -613,53 +624,38 @@ public abstract class StoreContractTest {
   // ================================================================== response_url budgets
 
   @Test
-  void a_response_url_can_be_used_five_times() {
-    String url = "https://chat.example/hooks/commands/five";
-    await(store.registerResponseUrl(url, 1_000));
+  void a_jobs_response_url_can_be_used_five_times() {
+    await(store.enqueueJob(newJob("five", "deploy", 1_000), 10));
 
     for (int i = 1; i <= 5; i++) {
-      assertTrue(await(store.tryUseResponseUrl(url, 2_000 + i, LIFETIME, 5)), "use " + i);
+      assertTrue(await(store.tryUseResponseUrl("five", 2_000 + i, LIFETIME, 5)), "use " + i);
     }
-    assertFalse(await(store.tryUseResponseUrl(url, 3_000, LIFETIME, 5)), "use 6");
+    assertFalse(await(store.tryUseResponseUrl("five", 3_000, LIFETIME, 5)), "use 6");
   }
 
   @Test
-  void an_expired_response_url_cannot_be_used() {
-    String url = "https://chat.example/hooks/commands/old";
-    await(store.registerResponseUrl(url, 1_000));
+  void a_response_url_expires_a_lifetime_after_its_job_was_created() {
+    await(store.enqueueJob(newJob("old", "deploy", 1_000), 10));
 
-    assertTrue(await(store.tryUseResponseUrl(url, 1_000 + LIFETIME - 1, LIFETIME, 5)));
-    assertFalse(await(store.tryUseResponseUrl(url, 1_000 + LIFETIME + 1, LIFETIME, 5)));
+    assertTrue(await(store.tryUseResponseUrl("old", 1_000 + LIFETIME - 1, LIFETIME, 5)));
+    assertFalse(await(store.tryUseResponseUrl("old", 1_000 + LIFETIME + 1, LIFETIME, 5)));
   }
 
   @Test
-  void an_unknown_response_url_cannot_be_used() {
-    assertFalse(await(store.tryUseResponseUrl("https://chat.example/hooks/commands/who", 1_000, LIFETIME, 5)));
+  void the_response_url_of_an_unknown_job_cannot_be_used() {
+    assertFalse(await(store.tryUseResponseUrl("who", 1_000, LIFETIME, 5)));
   }
 
   @Test
-  void the_first_registration_of_a_response_url_wins() {
-    String url = "https://chat.example/hooks/commands/first";
-    await(store.registerResponseUrl(url, 1_000));
-    assertTrue(await(store.tryUseResponseUrl(url, 2_000, LIFETIME, 5)));
-
-    await(store.registerResponseUrl(url, 10 * LIFETIME));
-
-    assertFalse(await(store.tryUseResponseUrl(url, 1_000 + LIFETIME + 1, LIFETIME, 5)), "issued_at kept");
-    for (int i = 2; i <= 5; i++) {
-      assertTrue(await(store.tryUseResponseUrl(url, 3_000, LIFETIME, 5)), "use " + i);
-    }
-    assertFalse(await(store.tryUseResponseUrl(url, 3_000, LIFETIME, 5)), "uses kept");
-  }
-
-  @Test
-  void enqueue_job_registers_the_jobs_response_url_at_its_creation_time() {
+  void uses_are_counted_whatever_the_jobs_state() {
     await(store.enqueueJob(newJob("j1", "deploy", 5_000), 10));
-    String url = responseUrlOf("j1");
-    await(store.registerResponseUrl(url, 10 * LIFETIME));
-
-    assertTrue(await(store.tryUseResponseUrl(url, 6_000, LIFETIME, 5)));
-    assertFalse(await(store.tryUseResponseUrl(url, 5_000 + LIFETIME + 1, LIFETIME, 5)));
+    assertTrue(await(store.tryUseResponseUrl("j1", 6_000, LIFETIME, 5)));
+    await(store.claimJobs(Map.of("deploy", 1), "node-a", 6_000, 7_000));
+    await(store.finishJob("j1", JobState.SUCCEEDED, "ok", 6_500, List.of()));
+    for (int i = 2; i <= 5; i++) {
+      assertTrue(await(store.tryUseResponseUrl("j1", 7_000, LIFETIME, 5)), "use " + i);
+    }
+    assertFalse(await(store.tryUseResponseUrl("j1", 7_000, LIFETIME, 5)));
   }
 
   // ================================================================== group commit, failures, durability
@@ -727,7 +723,7 @@ public abstract class StoreContractTest {
     await(store.enqueueDeliveries(List.of(dest("ops", 300), dest("ops", 400)), "hook:alerts", "k1", MINUTE));
     long first = pendingOldestFirst().get(0).id();
     await(store.markDead(List.of(first), "gone", 500));
-    String url = responseUrlOf("j1");
+    String url = "j1"; // the budget of j1's response_url
     for (int i = 0; i < 4; i++) {
       assertTrue(await(store.tryUseResponseUrl(url, 600, LIFETIME, 5)));
     }
@@ -821,6 +817,10 @@ public abstract class StoreContractTest {
 
   protected static NewDelivery dest(String destination, long createdAt) {
     return NewDelivery.toDestination(destination, "alerts", HELLO, createdAt, createdAt);
+  }
+
+  protected static NewDelivery toOps(String text, long createdAt) {
+    return NewDelivery.toDestination("ops", "alerts", ChatMessage.text(null, text), createdAt, createdAt);
   }
 
   protected List<Delivery> pendingOldestFirst() {
