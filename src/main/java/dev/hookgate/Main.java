@@ -75,7 +75,8 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       try {
-        gateway.close().await(30, TimeUnit.SECONDS);
+        gateway.close().await(config.shutdown().grace().toSeconds() + 30, TimeUnit.SECONDS);
+        LOG.info("stopped");
       } catch (Exception e) {
         LOG.warn("unclean stop: {}", e.getMessage());
       }

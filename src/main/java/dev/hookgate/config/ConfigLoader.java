@@ -34,7 +34,8 @@ public final class ConfigLoader {
   private static final List<String> KNOWN_SCALARS = List.of("http.host", "http.port", "http.max-body-bytes",
       "http.max-form-fields", "store.kind", "store.path", "store.lease", "admin.token",
       "response-url.max-post-chars", "jobs.worker-instances", "jobs.worker-pool-size",
-      "delivery.max-attempts", "delivery.max-age", "delivery.request-timeout", "delivery.connect-timeout");
+      "delivery.max-attempts", "delivery.max-age", "delivery.request-timeout", "delivery.connect-timeout",
+      "shutdown.grace");
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 

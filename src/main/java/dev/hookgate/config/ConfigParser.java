@@ -30,7 +30,7 @@ public final class ConfigParser {
   }
 
   private GatewayConfig gateway(ConfigNode root) {
-    root.rejectUnknown(Set.of("http", "store", "admin", "response-url", "jobs", "delivery",
+    root.rejectUnknown(Set.of("http", "store", "admin", "response-url", "jobs", "delivery", "shutdown",
         "destinations", "commands", "hooks", "security"));
     boolean allowShortSecrets = root.section("security").bool("allow-short-secrets", false);
     Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
@@ -42,7 +42,8 @@ public final class ConfigParser {
     checkUniqueHookKeys(root, hooks);
     return new GatewayConfig(http(root.section("http")), store(root.section("store")),
         admin(root.section("admin"), allowShortSecrets), responseUrl(root.section("response-url")),
-        jobs(root.section("jobs")), delivery(root.section("delivery")), destinations, commands, hooks);
+        jobs(root.section("jobs")), delivery(root.section("delivery")), shutdown(root.section("shutdown")),
+        destinations, commands, hooks);
   }
 
   private HttpConfig http(ConfigNode n) {
@@ -112,6 +113,11 @@ public final class ConfigParser {
     return new DeliveryConfig(backoff, n.integer("max-attempts", 20, 1, 10_000),
         n.duration("max-age", Duration.ofHours(24)), n.duration("request-timeout", Duration.ofSeconds(10)),
         n.duration("connect-timeout", Duration.ofSeconds(3)));
+  }
+
+  private ShutdownConfig shutdown(ConfigNode n) {
+    n.rejectUnknown(Set.of("grace"));
+    return new ShutdownConfig(n.duration("grace", Duration.ofSeconds(30)));
   }
 
   private DestinationConfig destination(String name, ConfigNode n) {

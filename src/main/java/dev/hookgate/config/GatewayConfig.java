@@ -10,6 +10,7 @@ public record GatewayConfig(
     ResponseUrlConfig responseUrl,
     JobsConfig jobs,
     DeliveryConfig delivery,
+    ShutdownConfig shutdown,
     Map<String, DestinationConfig> destinations,
     Map<String, CommandConfig> commands,
     Map<String, HookConfig> hooks) {

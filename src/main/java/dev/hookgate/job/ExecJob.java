@@ -29,7 +29,20 @@ final class ExecJob {
     return t;
   });
 
+  /** Processes running now: killed with their trees when the gateway stops past its grace period. */
+  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<Process> KILLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private ExecJob() {}
+
+  /** Kills every running job process and its descendants (no orphan outlives the gateway). */
+  static void killAll() {
+    for (Process p : LIVE) {
+      KILLED.add(p);
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+  }
 
   static JobResult run(JobSpec.Exec spec, Map<String, Object> scope, String text) throws InterruptedException {
     List<String> argv = new ArrayList<>();
@@ -48,12 +61,25 @@ final class ExecJob {
     } catch (IOException e) {
       return new JobResult.Failed("cannot start " + argv.get(0) + ": " + e.getMessage(), "", Map.of());
     }
+    LIVE.add(process);
+    try {
+      return await(spec, process, text);
+    } finally {
+      LIVE.remove(process);
+      KILLED.remove(process);
+    }
+  }
+
+  private static JobResult await(JobSpec.Exec spec, Process process, String text) throws InterruptedException {
     Future<byte[]> stdout = PUMPS.submit(() -> capture(process.getInputStream(), spec.maxOutputBytes()));
     Future<byte[]> stderr = PUMPS.submit(() -> capture(process.getErrorStream(), spec.maxOutputBytes()));
     PUMPS.submit(() -> feed(process.getOutputStream(), text));
     boolean finished = process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
     if (!finished) {
       killTree(process);
+    }
+    if (KILLED.contains(process)) {
+      return new JobResult.Interrupted(Map.of());
     }
     String out = text(stdout);
     String err = text(stderr);

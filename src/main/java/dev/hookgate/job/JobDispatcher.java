@@ -4,7 +4,9 @@ import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.store.JobRecord;
+import dev.hookgate.config.Durations;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.HashMap;
@@ -31,6 +33,7 @@ public final class JobDispatcher extends VerticleBase {
   private boolean claiming;
   private boolean again;
   private boolean timerSet;
+  private boolean stopping;
   private long lastClaim;
 
   public JobDispatcher(Services services) {
@@ -46,7 +49,40 @@ public final class JobDispatcher extends VerticleBase {
     return vertx.eventBus().consumer(Addresses.JOBS_READY, m -> pump()).completion();
   }
 
+  /**
+   * Stops claiming and lets running jobs finish for up to {@code shutdown.grace}; past it, their
+   * processes are killed and the jobs stay leased in the store, to be resumed at the next start.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    Promise<Void> done = Promise.promise();
+    long deadline = services.now() + services.config().shutdown().grace().toMillis();
+    if (!runningIds.isEmpty()) {
+      LOG.info("waiting up to {} for {} running job(s)", Durations.format(services.config().shutdown().grace()),
+          runningIds.size());
+    }
+    awaitRunning(done, deadline);
+    return done.future();
+  }
+
+  private void awaitRunning(Promise<Void> done, long deadline) {
+    if (runningIds.isEmpty()) {
+      done.complete();
+    } else if (services.now() >= deadline) {
+      LOG.warn("{} job(s) still running after the grace period: stopped, to resume at the next start: {}",
+          runningIds.size(), runningIds);
+      ExecJob.killAll();
+      done.complete();
+    } else {
+      vertx.setTimer(50, t -> awaitRunning(done, deadline));
+    }
+  }
+
   private void pump() {
+    if (stopping) {
+      return;
+    }
     long now = services.now();
     if (claiming || now - lastClaim < MIN_CLAIM_INTERVAL_MS) {
       again = true;

@@ -11,6 +11,9 @@ public sealed interface JobResult {
 
   record Succeeded(String output, Map<String, Object> values) implements JobResult {}
 
+  /** Stopped by a shutdown: not recorded, so that the job is resumed at the next start. */
+  record Interrupted(Map<String, Object> values) implements JobResult {}
+
   /** {@code reason} is shown to the user: it must hold no secret. */
   record Failed(String reason, String detail, Map<String, Object> values) implements JobResult {}
 }

@@ -81,6 +81,11 @@ public final class JobVerticle extends VerticleBase {
   }
 
   private Future<Void> complete(CommandConfig command, JobRecord job, JobResult result, long started) {
+    if (result instanceof JobResult.Interrupted) {
+      LOG.info("job {} command={} interrupted by the shutdown: left to resume at the next start", job.id(),
+          job.command());
+      return Future.succeededFuture();
+    }
     int maxChars = services.config().responseUrl().maxPostChars();
     long now = services.now();
     Map<String, Object> scope = JobScope.with(JobScope.of(job), result.values());
