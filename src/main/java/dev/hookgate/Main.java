@@ -3,6 +3,7 @@ package dev.hookgate;
 import dev.hookgate.config.ConfigException;
 import dev.hookgate.config.ConfigLoader;
 import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.ops.ConfigReloader;
 import dev.hookgate.ops.GatewayMetrics;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  /** How often the config file is checked for changes (hot reload). */
+  private static final long RELOAD_SCAN_MS = 1000;
 
   private Main() {}
 
@@ -71,6 +74,9 @@ public final class Main {
       vertx.close().await(10, TimeUnit.SECONDS);
       System.exit(1);
       return;
+    }
+    if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
+      ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");

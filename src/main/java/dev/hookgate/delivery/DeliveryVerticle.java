@@ -157,11 +157,7 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private Lane lane(String name) {
-    return lanes.computeIfAbsent(name, n -> {
-      DestinationConfig dest = destinationOf(n);
-      TokenBucket bucket = dest == null ? null : new TokenBucket(dest.ratePerSecond(), dest.burst(), services.now());
-      return new Lane(n, bucket);
-    });
+    return lanes.computeIfAbsent(name, n -> new Lane(n, destinationOf(n), services.now()));
   }
 
   private DestinationConfig destinationOf(String lane) {
@@ -222,6 +218,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private long drive(Lane lane, long now) {
     GatewayConfig config = services.config();
     DestinationConfig dest = destinationOf(lane.name);
+    lane.pace(dest, now);
     int maxInFlight = dest == null ? 1 : dest.maxInFlight();
     int maxChars = dest == null ? config.responseUrl().maxPostChars() : dest.maxPostChars();
     while (!lane.queue.isEmpty() && lane.inFlight < maxInFlight) {

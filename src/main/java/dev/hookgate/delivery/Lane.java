@@ -1,5 +1,6 @@
 package dev.hookgate.delivery;
 
+import dev.hookgate.config.DestinationConfig;
 import dev.hookgate.store.Delivery;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,7 +16,9 @@ import java.util.Set;
  */
 final class Lane {
   final String name;
-  final TokenBucket bucket;
+  /** The destination's pace, remade when a reload changes its rate or burst; null for a response_url. */
+  TokenBucket bucket;
+  DestinationConfig destination;
   final LinkedList<Delivery> queue = new LinkedList<>();
   private final Set<Long> ids = new HashSet<>();
   long blockedUntil;
@@ -23,9 +26,21 @@ final class Lane {
   long wakeAt = Long.MAX_VALUE;
   int inFlight;
 
-  Lane(String name, TokenBucket bucket) {
+  Lane(String name, DestinationConfig destination, long now) {
     this.name = name;
-    this.bucket = bucket;
+    pace(destination, now);
+  }
+
+  /** Follows the destination's current config (after a reload). */
+  void pace(DestinationConfig current, long now) {
+    if (current != null && !current.equals(destination)) {
+      boolean samePace = destination != null && destination.ratePerSecond() == current.ratePerSecond()
+          && destination.burst() == current.burst();
+      if (!samePace) {
+        bucket = new TokenBucket(current.ratePerSecond(), current.burst(), now);
+      }
+    }
+    destination = current;
   }
 
   /** Adds a delivery in id order, unless the lane already holds it. */

@@ -1,0 +1,74 @@
+package dev.hookgate.e2e;
+
+import static dev.hookgate.e2e.FakeChatServer.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Editing the config file of the running fat jar adds a command; a broken edit is refused. */
+class HotReloadIT {
+  static final String TOKEN = "reloadtoken0123456789abc";
+
+  @TempDir Path dir;
+
+  @Test
+  void addedCommandAnswersAndBrokenEditIsRefused() throws Exception {
+    Path config = dir.resolve("hookgate.yaml");
+    Files.writeString(config, config("one"));
+    int port = GatewayProcess.freePort();
+    try (GatewayProcess gw = GatewayProcess.start(dir, config, port, Map.of())) {
+      assertEquals(200, gw.postForm("/commands/one", form()).statusCode());
+      assertEquals(404, gw.postForm("/commands/two", form()).statusCode());
+
+      Files.writeString(config, config("one", "two"));
+      await("command two after the edit", 10_000, () -> status(gw, "/commands/two") == 200);
+
+      Files.writeString(config, config("one", "two").replace("timeout: 5s", "timeout: ten"));
+      await("the refusal in the log", 10_000, () -> output(gw).contains(
+          "config reload refused (file changed), the running config stays: commands.two.job.timeout: \"ten\" is not a duration"));
+      assertEquals(200, gw.postForm("/commands/two", form()).statusCode());
+
+      Files.writeString(config, config("one", "two", "three"));
+      Files.setLastModifiedTime(config, Files.getLastModifiedTime(config)); // the scan may also see it
+      new ProcessBuilder("kill", "-HUP", String.valueOf(gw.process().pid())).start().waitFor();
+      await("command three after SIGHUP", 10_000, () -> status(gw, "/commands/three") == 200);
+    }
+  }
+
+  static String config(String... commands) {
+    StringBuilder sb = new StringBuilder("store: {path: data/hookgate.db}\n"
+        + "response-url: {allowed-hosts: [\"http://127.0.0.1\"]}\ncommands:\n");
+    for (String c : commands) {
+      sb.append("  ").append(c).append(": {token: ").append(TOKEN)
+          .append(", job: {template: \"hi\", timeout: 5s}}\n");
+    }
+    return sb.toString();
+  }
+
+  static String form() {
+    return "token=" + TOKEN + "&text=x&user_id=u&channel_id=c&response_url="
+        + URLEncoder.encode("http://127.0.0.1:9/hooks/commands/abc", StandardCharsets.UTF_8);
+  }
+
+  static int status(GatewayProcess gw, String path) {
+    try {
+      return gw.postForm(path, form()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  static String output(GatewayProcess gw) {
+    try {
+      return gw.output();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+}
