@@ -7,6 +7,7 @@ import dev.hookgate.http.HttpVerticle;
 import dev.hookgate.job.JobDispatcher;
 import dev.hookgate.job.JobVerticle;
 import dev.hookgate.job.Replies;
+import dev.hookgate.job.ScheduleVerticle;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.store.NewDelivery;
 import dev.hookgate.store.SqliteStore;
@@ -79,6 +80,7 @@ public final class Gateway {
             .setWorkerPoolName("hookgate-jobs")
             .setWorkerPoolSize(config.jobs().workerPoolSize()))).onSuccess(deployments::add)
         .compose(v -> vertx.deployVerticle(new JobDispatcher(services))).onSuccess(deployments::add)
+        .compose(v -> vertx.deployVerticle(new ScheduleVerticle(services))).onSuccess(deployments::add)
         .compose(v -> deployHttp(vertx, services, config.http().port(), deployments))
         .map(port -> {
           services.ready().set(true);
@@ -109,13 +111,12 @@ public final class Gateway {
 
   private static java.util.function.Function<String, Boolean> rerunAfterCrash(GatewayConfig config) {
     return name -> {
-      CommandConfig c = config.commands().get(name);
-      return c == null || c.rerunAfterCrash();
+      return config.runnable(name).map(CommandConfig::rerunAfterCrash).orElse(true);
     };
   }
 
   private static List<NewDelivery> interruptedNotice(GatewayConfig config, JobRecord job, long now) {
-    CommandConfig c = config.commands().get(job.command());
+    CommandConfig c = config.runnable(job.command()).orElse(null);
     if (c == null) {
       return List.of();
     }

@@ -31,7 +31,7 @@ public final class ConfigParser {
 
   private GatewayConfig gateway(ConfigNode root) {
     root.rejectUnknown(Set.of("http", "store", "admin", "response-url", "jobs", "delivery", "shutdown",
-        "destinations", "commands", "hooks", "security"));
+        "destinations", "commands", "hooks", "schedules", "security"));
     boolean allowShortSecrets = root.section("security").bool("allow-short-secrets", false);
     Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
     root.children("destinations").forEach((name, n) -> destinations.put(name, destination(name, n)));
@@ -40,10 +40,12 @@ public final class ConfigParser {
     Map<String, HookConfig> hooks = new LinkedHashMap<>();
     root.children("hooks").forEach((name, n) -> hooks.put(name, hook(name, n, destinations, allowShortSecrets)));
     checkUniqueHookKeys(root, hooks);
+    Map<String, ScheduleConfig> schedules = new LinkedHashMap<>();
+    root.children("schedules").forEach((name, n) -> schedules.put(name, schedule(name, n, destinations)));
     return new GatewayConfig(http(root.section("http")), store(root.section("store")),
         admin(root.section("admin"), allowShortSecrets), responseUrl(root.section("response-url")),
         jobs(root.section("jobs")), delivery(root.section("delivery")), shutdown(root.section("shutdown")),
-        destinations, commands, hooks);
+        destinations, commands, hooks, schedules);
   }
 
   private HttpConfig http(ConfigNode n) {
@@ -185,6 +187,39 @@ public final class ConfigParser {
     String url = h.required("url");
     return new JobSpec.Http(h.string("method", "GET").toUpperCase(java.util.Locale.ROOT), url,
         h.stringMap("headers"), h.string("body", ""), timeout);
+  }
+
+  private ScheduleConfig schedule(String name, ConfigNode n, Map<String, DestinationConfig> destinations) {
+    n.rejectUnknown(Set.of("cron", "timezone", "catch-up", "job", "destination", "reply"));
+    String cron = n.required("cron");
+    if (!cron.isEmpty()) {
+      try {
+        Schedules.parse(cron);
+      } catch (IllegalArgumentException e) {
+        n.problem("cron", "\"" + cron + "\" is not a cron expression (minute hour day-of-month month day-of-week): "
+            + e.getMessage());
+      }
+    }
+    java.time.ZoneId zone = java.time.ZoneOffset.UTC;
+    java.util.Optional<String> tz = n.optString("timezone");
+    if (tz.isPresent()) {
+      try {
+        zone = java.time.ZoneId.of(tz.get());
+      } catch (java.time.DateTimeException e) {
+        n.problem("timezone", "\"" + tz.get() + "\" is not a time zone (e.g. Europe/Paris)");
+      }
+    }
+    String destination = n.required("destination");
+    if (!destination.isEmpty() && !destinations.containsKey(destination)) {
+      n.problem("destination", "\"" + destination + "\" is not a destination");
+    }
+    ConfigNode r = n.section("reply");
+    r.rejectUnknown(Set.of("template", "username", "icon-url"));
+    ReplySpec reply = new ReplySpec(CommandReply.IN_CHANNEL, r.optString("template"), Optional.of(destination),
+        r.optString("username"), r.optString("icon-url"));
+    CommandConfig job = new CommandConfig(ScheduleConfig.PREFIX + name, Optional.empty(), Optional.empty(), List.of(),
+        "", job(n.section("job")), reply, 1, 1, true);
+    return new ScheduleConfig(name, cron, zone, n.integer("catch-up", 1, 0, 100), job);
   }
 
   private HookConfig hook(String name, ConfigNode n, Map<String, DestinationConfig> destinations,

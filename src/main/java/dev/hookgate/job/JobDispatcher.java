@@ -96,7 +96,7 @@ public final class JobDispatcher extends VerticleBase {
       return;
     }
     Map<String, Integer> capacity = new HashMap<>();
-    for (CommandConfig c : services.config().commands().values()) {
+    for (CommandConfig c : services.config().runnables()) {
       int free = c.concurrency() - running.getOrDefault(c.name(), 0);
       if (free > 0) {
         capacity.put(c.name(), free);
@@ -126,8 +126,8 @@ public final class JobDispatcher extends VerticleBase {
   private void dispatch(JobRecord job) {
     running.merge(job.command(), 1, Integer::sum);
     runningIds.add(job.id());
-    CommandConfig command = services.config().commands().get(job.command());
-    long timeout = (command == null ? 60_000 : command.job().timeout().toMillis()) + 60_000;
+    long timeout = services.config().runnable(job.command()).map(c -> c.job().timeout().toMillis()).orElse(60_000L)
+        + 60_000;
     LOG.info("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
     vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job), new DeliveryOptions().setSendTimeout(timeout))
         .onComplete(r -> {

@@ -42,7 +42,7 @@ public final class JobVerticle extends VerticleBase {
 
   private void onRun(Message<JsonObject> message) {
     JobRecord job = JobMessages.decode(message.body());
-    CommandConfig command = services.config().commands().get(job.command());
+    CommandConfig command = services.config().runnable(job.command()).orElse(null);
     long started = services.now();
     if (command == null) {
       finish(job, JobState.FAILED, "command removed from the config", List.of(), started)

@@ -54,8 +54,12 @@ public final class Replies {
       int maxPostChars, long now) {
     List<NewDelivery> out = new ArrayList<>();
     for (String part : PostSplitter.split(text, maxPostChars)) {
-      out.add(NewDelivery.toResponseUrl(job.responseUrl(), command.reply().fallback().orElse(null), job.id(),
-          base.withText(part), now));
+      out.add(job.responseUrl().isEmpty()
+          // a scheduled job has no response_url: its reply goes to its destination
+          ? NewDelivery.toDestination(command.reply().fallback().orElseThrow(), null,
+              base.withText(part).withField("response_type", null), now, now)
+          : NewDelivery.toResponseUrl(job.responseUrl(), command.reply().fallback().orElse(null), job.id(),
+              base.withText(part), now));
     }
     return out;
   }

@@ -69,9 +69,7 @@ public final class ConfigReloader {
     return ConfigLoader.load(vertx, path, env).map(next -> {
       GatewayConfig previous = current.get();
       List<String> restart = boundAtStart(previous, next);
-      GatewayConfig applied = new GatewayConfig(previous.http(), previous.store(), next.admin(), next.responseUrl(),
-          previous.jobs(), next.delivery(), next.shutdown(), next.destinations(), next.commands(), next.hooks());
-      current.set(applied);
+      current.set(next.reloadedOver(previous));
       LOG.info("config reloaded ({}): {} command(s), {} hook(s), {} destination(s)", why, next.commands().size(),
           next.hooks().size(), next.destinations().size());
       restart.forEach(key -> LOG.warn("config reload: {} changed; it takes effect at the next restart", key));

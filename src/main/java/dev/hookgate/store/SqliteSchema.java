@@ -62,6 +62,13 @@ final class SqliteSchema {
         node TEXT PRIMARY KEY,
         seen_at INTEGER NOT NULL
       );
+      """,
+      // 3: when each schedule last fired (no double fire, bounded catch-up after a stop)
+      """
+      CREATE TABLE schedule_runs (
+        name TEXT PRIMARY KEY,
+        last_fired_at INTEGER NOT NULL
+      );
       """);
 
   private SqliteSchema() {}

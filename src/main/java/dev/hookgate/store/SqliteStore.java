@@ -108,17 +108,35 @@ public final class SqliteStore implements Store {
       if (queued >= maxQueued) {
         return new EnqueueResult.QueueFull(queued);
       }
-      {
-        PreparedStatement ps = stmt(c,
-          "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)");
-        ps.setString(1, job.id());
-        ps.setString(2, job.command());
-        ps.setString(3, json(job.request()));
-        ps.setString(4, job.responseUrl());
-        ps.setLong(5, job.createdAt());
-        ps.executeUpdate();
-      }
+      insertJob(c, job);
       return new EnqueueResult.Accepted(job.id());
+    });
+  }
+
+  @Override
+  public Future<Optional<Long>> lastScheduledRun(String schedule) {
+    return writer.submit("lastScheduledRun", c -> {
+      PreparedStatement ps = stmt(c, "SELECT last_fired_at FROM schedule_runs WHERE name = ?");
+      ps.setString(1, schedule);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public Future<Boolean> enqueueScheduledJob(NewJob job, String schedule, long firedAt) {
+    return writer.submit("enqueueScheduledJob", c -> {
+      PreparedStatement mark = stmt(c, "INSERT INTO schedule_runs(name, last_fired_at) VALUES (?, ?) "
+          + "ON CONFLICT(name) DO UPDATE SET last_fired_at = excluded.last_fired_at "
+          + "WHERE excluded.last_fired_at > schedule_runs.last_fired_at");
+      mark.setString(1, schedule);
+      mark.setLong(2, firedAt);
+      if (mark.executeUpdate() == 0) {
+        return false;
+      }
+      insertJob(c, job);
+      return true;
     });
   }
 
@@ -487,6 +505,17 @@ public final class SqliteStore implements Store {
       ps.clearParameters();
     }
     return ps;
+  }
+
+  private void insertJob(Connection c, NewJob job) throws SQLException {
+    PreparedStatement ps = stmt(c,
+        "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)");
+    ps.setString(1, job.id());
+    ps.setString(2, job.command());
+    ps.setString(3, json(job.request()));
+    ps.setString(4, job.responseUrl());
+    ps.setLong(5, job.createdAt());
+    ps.executeUpdate();
   }
 
   private void insertDeliveries(Connection c, List<NewDelivery> deliveries) throws SQLException {

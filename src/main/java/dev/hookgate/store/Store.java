@@ -46,6 +46,15 @@ public interface Store {
    */
   Future<Integer> recover(long now, Function<String, Boolean> rerun, Function<JobRecord, List<NewDelivery>> notice);
 
+  /** When a schedule last fired, if ever. */
+  Future<Optional<Long>> lastScheduledRun(String schedule);
+
+  /**
+   * Queues a scheduled job and records {@code firedAt} as the schedule's last run, in one
+   * transaction; false (and nothing queued) if the schedule already fired at or after that time.
+   */
+  Future<Boolean> enqueueScheduledJob(NewJob job, String schedule, long firedAt);
+
   // ---- deliveries
 
   /**

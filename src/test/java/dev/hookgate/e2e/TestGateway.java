@@ -42,13 +42,18 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts a gateway on an existing store folder (to test restarts). */
   public static TestGateway start(String yaml, Path dir) throws Exception {
+    return start(yaml, dir, Clock.systemUTC());
+  }
+
+  /** Starts a gateway with an injected clock (schedules, expiry). */
+  public static TestGateway start(String yaml, Path dir, Clock clock) throws Exception {
     Path file = dir.resolve("hookgate.yaml");
     Files.writeString(file, yaml);
     dev.hookgate.ops.GatewayMetrics metrics = dev.hookgate.ops.GatewayMetrics.create();
     Vertx vertx = Gateway.newVertx(metrics);
     GatewayConfig config = ConfigLoader.load(vertx, file.toString(),
         Map.of("DB", dir.resolve("hookgate.db").toString(), "HOOKGATE_HTTP_PORT", "0")).await(10, TimeUnit.SECONDS);
-    Gateway gateway = Gateway.start(vertx, metrics, config, Clock.systemUTC()).await(20, TimeUnit.SECONDS);
+    Gateway gateway = Gateway.start(vertx, metrics, config, clock).await(20, TimeUnit.SECONDS);
     return new TestGateway(vertx, gateway, dir);
   }
 

@@ -1,0 +1,114 @@
+package dev.hookgate.job;
+
+import dev.hookgate.Addresses;
+import dev.hookgate.Services;
+import dev.hookgate.config.ScheduleConfig;
+import dev.hookgate.config.Schedules;
+import dev.hookgate.store.NewJob;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fires the configured schedules: at each cron time a job is queued (and the time recorded in the
+ * same transaction, so that a schedule never fires twice for one time). Runs missed while the
+ * gateway was stopped are made up at start, at most {@code catch-up} of them (the latest), never a
+ * burst. Follows config reloads. One instance, on an event loop; time from the injected clock.
+ */
+public final class ScheduleVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ScheduleVerticle.class);
+  private static final long RECONCILE_MS = 2000;
+  private static final int MAX_MISSED_SCAN = 100_000;
+
+  private final Services services;
+  private final Map<String, ScheduleConfig> armed = new HashMap<>();
+  private final Map<String, Long> timers = new HashMap<>();
+
+  public ScheduleVerticle(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    reconcile(true);
+    vertx.setPeriodic(RECONCILE_MS, id -> reconcile(false));
+    return Future.succeededFuture();
+  }
+
+  /** Arms new or changed schedules, disarms removed ones. */
+  private void reconcile(boolean startup) {
+    Map<String, ScheduleConfig> current = services.config().schedules();
+    for (String name : List.copyOf(armed.keySet())) {
+      if (!armed.get(name).equals(current.get(name))) {
+        Long timer = timers.remove(name);
+        if (timer != null) {
+          vertx.cancelTimer(timer);
+        }
+        armed.remove(name);
+      }
+    }
+    current.values().stream().filter(s -> !armed.containsKey(s.name())).forEach(s -> arm(s, startup));
+  }
+
+  private void arm(ScheduleConfig s, boolean startup) {
+    armed.put(s.name(), s);
+    services.store().lastScheduledRun(s.name()).onSuccess(last -> {
+      long now = services.now();
+      if (startup && last.isPresent()) {
+        catchUp(s, last.get(), now);
+      }
+      next(s, now);
+    }).onFailure(e -> LOG.error("schedule {}: cannot read its last run: {}", s.name(), e.getMessage()));
+  }
+
+  private void catchUp(ScheduleConfig s, long last, long now) {
+    Deque<Long> missed = new ArrayDeque<>();
+    Optional<Long> t = Schedules.next(s.cron(), s.zone(), last);
+    for (int i = 0; i < MAX_MISSED_SCAN && t.isPresent() && t.get() <= now; i++) {
+      missed.addLast(t.get());
+      while (missed.size() > s.catchUp()) {
+        missed.removeFirst();
+      }
+      t = Schedules.next(s.cron(), s.zone(), t.get());
+    }
+    if (!missed.isEmpty()) {
+      LOG.info("schedule {}: making up {} missed run(s)", s.name(), missed.size());
+    }
+    missed.forEach(at -> fire(s, at));
+  }
+
+  private void next(ScheduleConfig s, long after) {
+    Optional<Long> at = Schedules.next(s.cron(), s.zone(), after);
+    if (at.isEmpty() || armed.get(s.name()) != s) {
+      return;
+    }
+    long delay = Math.max(1, at.get() - services.now());
+    timers.put(s.name(), vertx.setTimer(delay, id -> {
+      if (armed.get(s.name()) == s) {
+        fire(s, at.get());
+        next(s, at.get());
+      }
+    }));
+  }
+
+  private void fire(ScheduleConfig s, long at) {
+    long now = services.now();
+    String firedAt = Instant.ofEpochMilli(at).toString();
+    NewJob job = new NewJob(JobIds.next(now), s.job().name(), Map.of("schedule", s.name(), "fired_at", firedAt),
+        "", now);
+    services.store().enqueueScheduledJob(job, s.name(), at).onSuccess(queued -> {
+      if (queued) {
+        LOG.info("job {} schedule={} queued for {}", job.id(), s.name(), firedAt);
+        vertx.eventBus().publish(Addresses.JOBS_READY, null);
+      }
+    }).onFailure(e -> LOG.error("schedule {}: cannot queue its job: {}", s.name(), e.getMessage()));
+  }
+}
