@@ -1,9 +1,10 @@
-# hookgate: make run | make test | make jar | make bench | make check-config
+# hookgate: make run | make test | make jar | make bench | make check-config | make browser-deps
 MVN ?= mvn -B -ntp
 JAR := target/hookgate.jar
-SOURCES := $(shell find src conf -type f 2>/dev/null) pom.xml
+SOURCES := $(shell find src conf -path src/test/browser/node_modules -prune -o -type f -print 2>/dev/null) pom.xml
+BROWSER_MODULES := src/test/browser/node_modules/.package-lock.json
 
-.PHONY: run test jar bench check-config clean
+.PHONY: run test jar bench check-config clean browser-deps
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
@@ -14,9 +15,17 @@ jar: $(JAR)
 run: $(JAR)
 	java -jar $(JAR) --config conf/hookgate.yaml
 
-## every test: unit, component, end-to-end against the fat jar
-test:
+## every test: unit, component, end-to-end against the fat jar (under CI=true, browser-deps first)
+test: $(if $(filter true,$(CI)),browser-deps)
 	$(MVN) verify
+
+## what the admin page's browser test (AdminPageIT) needs: Debian's chromium, playwright-core from npm
+browser-deps: $(BROWSER_MODULES)
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
+$(BROWSER_MODULES): src/test/browser/package.json src/test/browser/package-lock.json
+	npm ci --prefix src/test/browser --no-audit --no-fund
+	touch $@
 
 ## validate a config file: make check-config CONFIG=conf/hookgate.yaml
 check-config: $(JAR)

@@ -44,7 +44,11 @@ final class ExecJob {
     }
   }
 
-  static JobResult run(JobSpec.Exec spec, Map<String, Object> scope, String text) throws InterruptedException {
+  /** Lines of stdout starting with this are progress reports, not output. */
+  static final String PROGRESS_PREFIX = "::progress ";
+
+  static JobResult run(JobSpec.Exec spec, Map<String, Object> scope, String text,
+      java.util.function.Consumer<String> progress) throws InterruptedException {
     List<String> argv = new ArrayList<>();
     spec.argv().forEach(a -> argv.add(Templates.render(a, scope)));
     ProcessBuilder pb = new ProcessBuilder(argv).directory(new File(spec.workdir()));
@@ -63,15 +67,16 @@ final class ExecJob {
     }
     LIVE.add(process);
     try {
-      return await(spec, process, text);
+      return await(spec, process, text, progress);
     } finally {
       LIVE.remove(process);
       KILLED.remove(process);
     }
   }
 
-  private static JobResult await(JobSpec.Exec spec, Process process, String text) throws InterruptedException {
-    Future<byte[]> stdout = PUMPS.submit(() -> capture(process.getInputStream(), spec.maxOutputBytes()));
+  private static JobResult await(JobSpec.Exec spec, Process process, String text,
+      java.util.function.Consumer<String> progress) throws InterruptedException {
+    Future<byte[]> stdout = PUMPS.submit(() -> captureLines(process.getInputStream(), spec.maxOutputBytes(), progress));
     Future<byte[]> stderr = PUMPS.submit(() -> capture(process.getErrorStream(), spec.maxOutputBytes()));
     PUMPS.submit(() -> feed(process.getOutputStream(), text));
     boolean finished = process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -107,6 +112,26 @@ final class ExecJob {
   }
 
   /** Reads up to {@code cap} bytes, then drains the rest so that the process never blocks on a full pipe. */
+  /** stdout, line by line: progress lines go to {@code progress}, the rest is output (capped). */
+  private static byte[] captureLines(InputStream in, int cap, java.util.function.Consumer<String> progress)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = reader.readLine()) != null) {
+      if (line.startsWith(PROGRESS_PREFIX)) {
+        progress.accept(line.substring(PROGRESS_PREFIX.length()).strip());
+        continue;
+      }
+      byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+      int keep = Math.min(bytes.length, cap - out.size());
+      if (keep > 0) {
+        out.write(bytes, 0, keep);
+      }
+    }
+    return out.toByteArray();
+  }
+
   private static byte[] capture(InputStream in, int cap) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];

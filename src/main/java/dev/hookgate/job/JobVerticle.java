@@ -4,6 +4,8 @@ import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.config.JobSpec;
+import dev.hookgate.protocol.ChatMessage;
+import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.store.JobState;
 import dev.hookgate.store.NewDelivery;
@@ -25,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobVerticle.class);
+  static final int MAX_PROGRESS_UPDATES = 3;
+  static final long PROGRESS_INTERVAL_MS = 2000;
 
   private final Services services;
   private WebClient client;
@@ -68,7 +72,8 @@ public final class JobVerticle extends VerticleBase {
       if (spec instanceof JobSpec.Template t) {
         return Future.succeededFuture(TemplateJob.run(t, scope));
       } else if (spec instanceof JobSpec.Exec e) {
-        return Future.succeededFuture(ExecJob.run(e, scope, job.request().getOrDefault("text", "")));
+        return Future.succeededFuture(ExecJob.run(e, scope, job.request().getOrDefault("text", ""),
+            progressOf(job)));
       } else {
         return HttpJob.run(client, (JobSpec.Http) spec, scope);
       }
@@ -78,6 +83,21 @@ public final class JobVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       return Future.succeededFuture(new JobResult.Failed("the job could not run: " + e.getMessage(), "", Map.of()));
     }
+  }
+
+  /**
+   * Interim ephemeral updates through the job's response_url: at most {@link #MAX_PROGRESS_UPDATES}
+   * (two of its five uses stay for the result), one per {@link #PROGRESS_INTERVAL_MS}.
+   */
+  private ProgressReporter progressOf(JobRecord job) {
+    return new ProgressReporter(job.responseUrl().isEmpty() ? 0 : MAX_PROGRESS_UPDATES, PROGRESS_INTERVAL_MS,
+        services::now, text -> {
+          long now = services.now();
+          NewDelivery update = NewDelivery.toResponseUrl(job.responseUrl(), null, job.id(),
+              ChatMessage.text(CommandReply.EPHEMERAL, text), now);
+          services.store().enqueueDeliveries(List.of(update), null, null, 0)
+              .onSuccess(v -> vertx.eventBus().publish(Addresses.DELIVERIES_READY, null));
+        });
   }
 
   private Future<Void> complete(CommandConfig command, JobRecord job, JobResult result, long started) {

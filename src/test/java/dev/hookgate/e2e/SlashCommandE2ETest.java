@@ -39,6 +39,8 @@ class SlashCommandE2ETest {
         echo "user:$HOOKGATE_USER_NAME channel:$HOOKGATE_CHANNEL_NAME"
         """);
     Path fail = script("fail.sh", "#!/bin/sh\necho partial\necho 'disk full' >&2\nexit 3\n");
+    Path progress = script("progress.sh", "#!/bin/sh\necho '::progress fetching data'\necho line one\n"
+        + "echo '::progress too soon: throttled'\necho line two\n");
     Path slow = script("slow.sh", "#!/bin/sh\nsleep 30 &\necho $! > \"$1\"\nsleep 30\n");
     gw = TestGateway.start("""
         store: {path: "${DB}"}
@@ -79,12 +81,15 @@ class SlashCommandE2ETest {
             slack-signing-secret: 8f742231b10e8888abcd99yyyzzz85a5
             team-id: [T1DC2JH3J]
             job: {template: "signed {{text}}"}
+          progress:
+            token: %3$s
+            job: {exec: ["%8$s"], timeout: 10s}
           busy:
             token: %3$s
             job: {exec: ["%6$s", "/dev/null"], timeout: 2s}
             concurrency: 1
             max-queued: 1
-        """.formatted(chat.port(), chat.incomingHookUrl("fallbackid"), TOKEN, echoArgs, fail, slow, chat.base()));
+        """.formatted(chat.port(), chat.incomingHookUrl("fallbackid"), TOKEN, echoArgs, fail, slow, chat.base(), progress));
   }
 
   @AfterAll
@@ -170,6 +175,18 @@ class SlashCommandE2ETest {
     FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
     assertEquals("exit=0\nargs:hello world|quentin\nstdin:hello world\nuser:quentin channel:town-square", post.text());
     assertEquals("in_channel", post.body().getString("response_type"));
+  }
+
+  @Test
+  void progressLinesBecomeEphemeralUpdatesBeforeTheResult() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    invoke("progress", "", responseUrl);
+    List<FakeChatServer.Post> posts = awaitPosts(responseUrl, 2);
+    assertEquals("fetching data", posts.get(0).text());
+    assertEquals("ephemeral", posts.get(0).body().getString("response_type"));
+    assertEquals("line one\nline two", posts.get(1).text());
+    Thread.sleep(300); // the throttled line must not arrive late
+    assertEquals(2, chat.postsTo(responseUrl.substring(responseUrl.indexOf("/hooks/"))).size());
   }
 
   @Test
