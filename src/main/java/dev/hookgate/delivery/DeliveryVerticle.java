@@ -301,7 +301,8 @@ public final class DeliveryVerticle extends VerticleBase {
       return fallBack(lane, ds, "response_url refused: " + outcome.reason());
     }
     if (outcome instanceof SendOutcome.Rejected) {
-      return bury(lane, ds, "rejected by the chat server: " + outcome.reason());
+      return services.store().recordAttempt(batch.ids(), outcome.reason(), true)
+          .compose(v -> bury(lane, ds, "rejected by the chat server: " + outcome.reason()));
     }
     DeliveryConfig policy = services.config().delivery();
     boolean limited = outcome instanceof SendOutcome.RateLimited;

@@ -382,7 +382,7 @@ public final class SqliteStore implements Store {
 
   @Override
   public Future<Void> markDelivered(Collection<Long> ids, long now) {
-    return updateEach(ids, "UPDATE deliveries SET state = 'delivered', delivered_at = ?, lease_owner = NULL, "
+    return updateEach(ids, "UPDATE deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, lease_owner = NULL, "
         + "lease_until = NULL WHERE id = ?", (ps, id) -> {
           ps.setLong(1, now);
           ps.setLong(2, id);

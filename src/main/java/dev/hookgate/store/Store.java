@@ -75,6 +75,7 @@ public interface Store {
   /** Extends the leases of what this owner still holds. */
   Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds, long leaseUntil);
 
+  /** The successful send counts as an attempt. */
   Future<Void> markDelivered(Collection<Long> ids, long now);
 
   /** Records a failed attempt; the delivery stays pending and leased. */

@@ -617,6 +617,15 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void the_successful_send_counts_as_an_attempt() {
+    await(store.enqueueDeliveries(List.of(toOps("a", 100)), null, null, 0));
+    long id = pendingOldestFirst().get(0).id();
+    await(store.recordAttempt(List.of(id), "HTTP 503", true));
+    await(store.markDelivered(List.of(id), 300));
+    assertEquals(2, await(store.delivery(id)).orElseThrow().attempts());
+  }
+
+  @Test
   void an_empty_store_has_no_backlog() {
     assertEquals(Map.of(), await(store.backlog()));
   }
