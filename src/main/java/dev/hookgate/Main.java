@@ -5,6 +5,7 @@ import dev.hookgate.config.ConfigLoader;
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.ops.ConfigReloader;
 import dev.hookgate.ops.GatewayMetrics;
+import dev.hookgate.ops.LogFormat;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.Optional;
@@ -64,6 +65,9 @@ public final class Main {
           + " hook(s), " + config.destinations().size() + " destination(s))");
       vertx.close().await(10, TimeUnit.SECONDS);
       return;
+    }
+    if (config.log().json()) {
+      LogFormat.useJson();
     }
     LOG.info("config {} loaded", path);
     Gateway gateway;

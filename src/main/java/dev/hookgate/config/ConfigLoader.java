@@ -35,7 +35,7 @@ public final class ConfigLoader {
       "http.max-form-fields", "store.kind", "store.path", "store.lease", "admin.token",
       "response-url.max-post-chars", "jobs.worker-instances", "jobs.worker-pool-size",
       "delivery.max-attempts", "delivery.max-age", "delivery.request-timeout", "delivery.connect-timeout",
-      "shutdown.grace");
+      "shutdown.grace", "log.format");
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 

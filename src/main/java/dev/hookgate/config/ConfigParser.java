@@ -31,7 +31,7 @@ public final class ConfigParser {
 
   private GatewayConfig gateway(ConfigNode root) {
     root.rejectUnknown(Set.of("http", "store", "admin", "response-url", "jobs", "delivery", "shutdown",
-        "destinations", "commands", "hooks", "schedules", "security"));
+        "destinations", "commands", "hooks", "schedules", "security", "log"));
     boolean allowShortSecrets = root.section("security").bool("allow-short-secrets", false);
     Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
     root.children("destinations").forEach((name, n) -> destinations.put(name, destination(name, n)));
@@ -45,7 +45,7 @@ public final class ConfigParser {
     return new GatewayConfig(http(root.section("http")), store(root.section("store")),
         admin(root.section("admin"), allowShortSecrets), responseUrl(root.section("response-url")),
         jobs(root.section("jobs")), delivery(root.section("delivery")), shutdown(root.section("shutdown")),
-        destinations, commands, hooks, schedules);
+        destinations, commands, hooks, schedules, log(root.section("log")));
   }
 
   private HttpConfig http(ConfigNode n) {
@@ -115,6 +115,15 @@ public final class ConfigParser {
     return new DeliveryConfig(backoff, n.integer("max-attempts", 20, 1, 10_000),
         n.duration("max-age", Duration.ofHours(24)), n.duration("request-timeout", Duration.ofSeconds(10)),
         n.duration("connect-timeout", Duration.ofSeconds(3)));
+  }
+
+  private LogConfig log(ConfigNode n) {
+    n.rejectUnknown(Set.of("format"));
+    String format = n.string("format", "text");
+    if (!format.equals("text") && !format.equals("json")) {
+      n.problem("format", "\"" + format + "\" must be text or json");
+    }
+    return new LogConfig(format);
   }
 
   private ShutdownConfig shutdown(ConfigNode n) {

@@ -14,7 +14,8 @@ public record GatewayConfig(
     Map<String, DestinationConfig> destinations,
     Map<String, CommandConfig> commands,
     Map<String, HookConfig> hooks,
-    Map<String, ScheduleConfig> schedules) {
+    Map<String, ScheduleConfig> schedules,
+    LogConfig log) {
 
   public GatewayConfig {
     destinations = Map.copyOf(destinations);
@@ -23,10 +24,10 @@ public record GatewayConfig(
     schedules = Map.copyOf(schedules);
   }
 
-  /** This config, keeping the settings bound at start (http, store, jobs) of the running one. */
+  /** This config, keeping the settings bound at start (http, store, jobs, log) of the running one. */
   public GatewayConfig reloadedOver(GatewayConfig running) {
     return new GatewayConfig(running.http(), running.store(), admin, responseUrl, running.jobs(), delivery, shutdown,
-        destinations, commands, hooks, schedules);
+        destinations, commands, hooks, schedules, running.log());
   }
 
   /** What the job workers run under a job's name: a command, or a schedule's job ({@code schedule:<name>}). */

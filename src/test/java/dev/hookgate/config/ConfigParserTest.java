@@ -109,7 +109,7 @@ class ConfigParserTest {
   void unknownTopLevelKeyListsTheKnownOnes() {
     JsonObject raw = valid().put("htp", new JsonObject());
     assertEquals(List.of("htp: unknown key (expected one of admin, commands, delivery, destinations, hooks, http, "
-        + "jobs, response-url, schedules, security, shutdown, store)"), problems(raw));
+        + "jobs, log, response-url, schedules, security, shutdown, store)"), problems(raw));
   }
 
   @Test
