@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The incoming-hook relay end to end: producers post to hookgate, the fake Mattermost receives. */
 class RelayE2ETest {
   static final String KEY = "relaykey0123456789abcdef";
-  static final Path FIXTURES = Path.of("..", "shared", "fixtures");
+  static final Path FIXTURES = dev.hookgate.Fixtures.DIR;
 
   static String config(FakeChatServer chat, String destinationExtra, String deliveryExtra) {
     return """

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SlashCommandTest {
-  static final Path FIXTURES = Path.of(System.getProperty("hookgate.fixtures", "/work/shared/fixtures"));
+  /** Copies of shared/fixtures, kept in the repository so that the tests run anywhere. */
+  static final Path FIXTURES = dev.hookgate.Fixtures.DIR;
 
   /** The request of the fixture, split at the blank line: header lines, then the body bytes. */
   static String[] fixtureRequest() throws IOException {
