@@ -10,6 +10,7 @@ import dev.hookgate.job.Replies;
 import dev.hookgate.job.ScheduleVerticle;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.store.NewDelivery;
+import dev.hookgate.store.PgStore;
 import dev.hookgate.store.SqliteStore;
 import dev.hookgate.store.Store;
 import io.vertx.core.DeploymentOptions;
@@ -61,8 +62,12 @@ public final class Gateway {
   }
 
   public static Future<Gateway> start(Vertx vertx, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
-    Store store = new SqliteStore(vertx, Path.of(config.store().path()));
-    Services services = new Services(new AtomicReference<>(config), store, clock, UUID.randomUUID().toString(),
+    String nodeId = UUID.randomUUID().toString();
+    Store store = switch (config.store().kind()) {
+      case "postgres" -> PgStore.fromUri(vertx, config.store().postgresUri(), nodeId, clock, config.store().lease());
+      default -> new SqliteStore(vertx, Path.of(config.store().path()));
+    };
+    Services services = new Services(new AtomicReference<>(config), store, clock, nodeId,
         metrics, new AtomicBoolean(false));
     List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     return store.open()

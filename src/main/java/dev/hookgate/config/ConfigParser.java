@@ -56,13 +56,28 @@ public final class ConfigParser {
   }
 
   private StoreConfig store(ConfigNode n) {
-    n.rejectUnknown(Set.of("kind", "path", "lease"));
+    n.rejectUnknown(Set.of("kind", "path", "lease", "postgres"));
     String kind = n.string("kind", "sqlite");
-    if (!kind.equals("sqlite")) {
-      n.problem("kind", "\"" + kind + "\" is not supported (sqlite)");
+    String uri = null;
+    if (kind.equals("postgres")) {
+      ConfigNode pg = n.section("postgres");
+      pg.rejectUnknown(Set.of("uri"));
+      uri = pg.required("uri");
+      if (!uri.isEmpty()) {
+        try {
+          io.vertx.pgclient.PgConnectOptions.fromUri(uri);
+        } catch (RuntimeException e) {
+          pg.problem("uri", "is not a PostgreSQL URI (postgresql://user:password@host:port/database): "
+              + e.getMessage());
+        }
+      }
+    } else if (!kind.equals("sqlite")) {
+      n.problem("kind", "\"" + kind + "\" is not supported (sqlite, postgres)");
+    } else if (n.has("postgres")) {
+      n.problem("postgres", "is only read with kind: postgres");
     }
     return new StoreConfig(kind, n.string("path", "data/hookgate.db"),
-        n.duration("lease", Duration.ofSeconds(30)));
+        n.duration("lease", Duration.ofSeconds(30)), uri);
   }
 
   private AdminConfig admin(ConfigNode n, boolean allowShortSecrets) {

@@ -249,7 +249,7 @@ class ConfigParserTest {
   @CsvSource(delimiter = '|', value = {
       "{\"http\":{\"port\":70000}}             | http.port: \"70000\" is out of range (0 to 65535)",
       "{\"http\":{\"port\":\"eighty\"}}        | http.port: \"eighty\" is not a number",
-      "{\"store\":{\"kind\":\"postgres\"}}     | store.kind: \"postgres\" is not supported (sqlite)",
+      "{\"store\":{\"kind\":\"mongo\"}}        | store.kind: \"mongo\" is not supported (sqlite, postgres)",
       "{\"http\":[]}                           | http: must be a mapping",
       "{\"http\":{\"host\":{}}}                | http.host: must be a text value",
       "{\"security\":{\"allow-short-secrets\":\"maybe\"}} | security.allow-short-secrets: \"maybe\" is not true or false",
