@@ -11,7 +11,17 @@
 #     each message before it answers "200 ok";
 #   * the gateway's RSS (VmRSS, and peak VmHWM) idle, right after the load, and after
 #     BENCH_DRAIN_SECONDS (10) more seconds during which the job/delivery backlog drains into
-#     the local sink (dev.hookgate.bench.Sink), whose counts are reported.
+#     the local sink (dev.hookgate.bench.Sink), whose counts are reported;
+#   * end-to-end relay throughput: wrk posting the hook fixture straight to the sink's incoming
+#     hook (the "chat server": requests/s = messages/s) against wrk posting it to the gateway's
+#     /hooks/<key> for the same time, the destination being the sink with an unlimited rate
+#     (rate-per-second and burst 1000000, max-in-flight BENCH_RELAY_MAX_IN_FLIGHT (4)); relay
+#     messages/s = the messages the sink got on that destination (lines of coalesced posts, during
+#     the run and the drain after it) / the time from the start of wrk to the last arrival;
+#   * accept-to-delivery latency at a fixed rate: dev.hookgate.bench.RelayLatency posts exactly
+#     BENCH_LATENCY_RATE (1000) messages/s for BENCH_LATENCY_SECONDS (10) to another hook (after a
+#     2 s warm-up), each text carrying a sequence number; per message, the sink's arrival time
+#     minus the time its 200 came back (wall-clock ms of the same machine); p50/p99/max.
 # The baseline is dev.hookgate.bench.BareServer (src/test/java, not in the jar): same routes, same
 # body parsing and answers, same number of event loops, nothing else.
 #
@@ -20,7 +30,8 @@
 # BENCH_SETTLE_MAX (15: seconds to wait for the gateway's backlog before the next measured run),
 # BENCH_JAVA_OPTS (extra JVM flags, given to every JVM), BENCH_LOG_LEVEL (gateway log level, INFO),
 # BENCH_GATEWAY_PORT (default: a free port picked at random), BENCH_KEEP=1 (keep the temp folder
-# with logs and the SQLite store).
+# with logs and the SQLite store), BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_RELAY_DRAIN_MAX (30: seconds
+# to wait for the relay's last deliveries), BENCH_LATENCY_RATE (1000), BENCH_LATENCY_SECONDS (10).
 # Output: a Markdown table on stdout, also written to bench/results/latest.md; wrk's raw output
 # in bench/results/latest-wrk.txt (bench/results/ is git-ignored).
 set -euo pipefail
@@ -36,6 +47,10 @@ CONNS=${BENCH_CONNECTIONS:-32}
 LOW_CONNS=${BENCH_LOW_CONNECTIONS:-4}
 DRAIN_SECONDS=${BENCH_DRAIN_SECONDS:-10}
 SETTLE_MAX=${BENCH_SETTLE_MAX:-15}
+RELAY_MAX_IN_FLIGHT=${BENCH_RELAY_MAX_IN_FLIGHT:-4}
+RELAY_DRAIN_MAX=${BENCH_RELAY_DRAIN_MAX:-30}
+LATENCY_RATE=${BENCH_LATENCY_RATE:-1000}
+LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10}
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 MVN=(mvn -B -ntp -q)
 
@@ -65,6 +80,7 @@ if [ ! -s target/cp.txt ] || [ pom.xml -nt target/cp.txt ]; then
 fi
 CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat target/cp.txt)"
 [ -f target/test-classes/dev/hookgate/bench/BareServer.class ] || die "BareServer was not compiled"
+[ -f target/test-classes/dev/hookgate/bench/RelayLatency.class ] || die "RelayLatency was not compiled"
 
 # ---------------------------------------------------------------- 2. processes, cleanup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hookgate-bench.XXXXXX")
@@ -134,6 +150,12 @@ free_port() {
 GW_PORT=${BENCH_GATEWAY_PORT:-$(free_port)}
 TOKEN=$(head -c 32 /dev/urandom | sha256sum | tr -d -c 'a-z0-9' | tr '0' 'x' | head -c 26)
 HOOK_KEY=bench-$(head -c 32 /dev/urandom | sha256sum | head -c 26)
+RELAY_KEY=relay-$(head -c 32 /dev/urandom | sha256sum | head -c 26)
+LATENCY_KEY=latency-$(head -c 32 /dev/urandom | sha256sum | head -c 26)
+# the sink's incoming-hook paths: one per destination, so that each is counted apart
+DIRECT_PATH=/hooks/directdestination000000000
+RELAY_PATH=/hooks/relaydestination0000000000
+LATENCY_PATH=/hooks/latencydestination00000000
 cat >"$WORK/hookgate.yaml" <<EOF
 # written by bench/run.sh
 http:
@@ -149,6 +171,16 @@ destinations:
     rate-per-second: 1000000
     burst: 1000000
     max-in-flight: 64
+  relay:
+    url: $SINK$RELAY_PATH
+    rate-per-second: 1000000
+    burst: 1000000
+    max-in-flight: $RELAY_MAX_IN_FLIGHT
+  latency:
+    url: $SINK$LATENCY_PATH
+    rate-per-second: 1000000
+    burst: 1000000
+    max-in-flight: $RELAY_MAX_IN_FLIGHT
 commands:
   echo:
     token: $TOKEN
@@ -162,6 +194,12 @@ hooks:
   bench:
     key: $HOOK_KEY
     destination: sink
+  relay:
+    key: $RELAY_KEY
+    destination: relay
+  latency:
+    key: $LATENCY_KEY
+    destination: latency
 EOF
 
 log "starting the gateway ($JAR)"
@@ -206,6 +244,8 @@ for base in "$BARE" "$GW"; do
   got=$(curl -sS -H "Content-Type: $JSON" --data-binary "@$WORK/hook.json" "$base/hooks/$HOOK_KEY")
   [ "$got" = ok ] || die "$base/hooks/<key> answered: $got"
 done
+got=$(curl -sS -H "Content-Type: $JSON" --data-binary "@$WORK/hook.json" "$SINK$DIRECT_PATH")
+[ "$got" = ok ] || die "the sink's $DIRECT_PATH answered: $got"
 
 # ---------------------------------------------------------------- 5. wrk runs
 declare -A R # R[label.field]: requests rps p50_us p99_us non2xx errors
@@ -326,7 +366,72 @@ else
   DRAIN_NOTE="backlog NOT drained after ${DRAIN_SECONDS} s"
 fi
 
-# ---------------------------------------------------------------- 7. report
+# ---------------------------------------------------------------- 7. end-to-end relay
+LOAD_RELAY=$(cut -d' ' -f1-3 /proc/loadavg)
+# path_stats PATH: prints the sink's "posts messages first_ms last_ms" for one hook path (0s if none)
+path_stats() {
+  local out
+  out=$(curl -fsS --max-time 5 "$SINK/stats" \
+    | sed -nE "s#.*\"$1\":\{\"posts\":([0-9]+),\"messages\":([0-9]+),\"first_ms\":([0-9]+),\"last_ms\":([0-9]+)\}.*#\1 \2 \3 \4#p")
+  echo "${out:-0 0 0 0}"
+}
+now_ms() { date +%s%3N; }
+
+# (a) direct: wrk posting the fixture straight to the sink's incoming hook (the chat server)
+bench direct-warmup "$SINK$DIRECT_PATH" "$WORK/hook.json" "$JSON" "" "$CONNS" "$WARMUP"
+bench direct "$SINK$DIRECT_PATH" "$WORK/hook.json" "$JSON" "" "$CONNS" "$DURATION"
+# (b) relay: the same through the gateway to an unthrottled destination on the same sink; the
+# gateway has been idle since the drain above. Counted: every message the sink gets on RELAY_PATH.
+RELAY_START_MS=$(now_ms)
+bench gw-relay "$GW/hooks/$RELAY_KEY" "$WORK/hook.json" "$JSON" "" "$CONNS" "$DURATION"
+RELAY_WRK_END_MS=$(now_ms)
+RELAY_ACKED=$(( ${R[gw-relay.requests]} - ${R[gw-relay.non2xx]} ))
+read -r RELAY_P0 RELAY_M0 _ _ < <(path_stats "$RELAY_PATH")
+log "relay: the gateway acked $RELAY_ACKED; the sink had $RELAY_M0 when wrk stopped; waiting for the rest"
+# until the sink has every acked message and nothing more came for 1 s (RELAY_DRAIN_MAX s at most)
+RELAY_WAIT_START=$SECONDS
+prev=-1; stable=0
+while :; do
+  read -r RELAY_P RELAY_M _ RELAY_LAST_MS < <(path_stats "$RELAY_PATH")
+  if [ "$RELAY_M" -ge "$RELAY_ACKED" ] && [ "$RELAY_M" -eq "$prev" ]; then
+    stable=$(( stable + 1 ))
+    [ "$stable" -ge 4 ] && break
+  else
+    stable=0
+  fi
+  prev=$RELAY_M
+  [ $(( SECONDS - RELAY_WAIT_START )) -ge "$RELAY_DRAIN_MAX" ] && break
+  sleep 0.25
+done
+RELAY_ELAPSED_MS=$(( RELAY_LAST_MS - RELAY_START_MS ))
+RELAY_RATE=$(awk -v m="$RELAY_M" -v t="$RELAY_ELAPSED_MS" 'BEGIN { if (t > 0) printf "%.1f", m * 1000 / t; else print 0 }')
+RELAY_TAIL_MS=$(( RELAY_LAST_MS - RELAY_WRK_END_MS ))
+if [ "$RELAY_M" -ge "$RELAY_ACKED" ]; then
+  RELAY_NOTE="all $RELAY_ACKED acked messages delivered"
+else
+  RELAY_NOTE="only $RELAY_M of $RELAY_ACKED acked messages delivered after ${RELAY_DRAIN_MAX} s"
+fi
+log "  -> relay delivered $RELAY_M messages in $RELAY_P posts, last ${RELAY_ELAPSED_MS} ms after the start: $RELAY_RATE msg/s"
+
+# accept-to-delivery latency at a fixed rate
+LOAD_LATENCY=$(cut -d' ' -f1-3 /proc/loadavg)
+log "relay latency: $LATENCY_RATE messages/s for $LATENCY_SECONDS s (after a 2 s warm-up) to /hooks/<latency key>"
+java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.RelayLatency "$GW/hooks/$LATENCY_KEY" "$SINK" "$LATENCY_PATH" \
+  "$LATENCY_RATE" "$LATENCY_SECONDS" 2 16 "$RELAY_DRAIN_MAX" >"$WORK/latency.log" 2>&1 \
+  || die "RelayLatency failed: $(tail -n 5 "$WORK/latency.log")"
+{ echo "=== relay latency: RelayLatency $LATENCY_RATE/s for $LATENCY_SECONDS s"; cat "$WORK/latency.log"; echo; } >>"$WORK/wrk.txt"
+sed 's/^/  /' "$WORK/latency.log" >&2
+line=$(grep '^LATENCY ' "$WORK/latency.log") || die "no summary from RelayLatency"
+declare -A L
+for kv in ${line#LATENCY }; do L[${kv%%=*}]=${kv#*=}; done
+if [ "${L[delivered]}" -eq "${L[sent]}" ] && [ "${L[accepted]}" -eq "${L[sent]}" ]; then
+  LATENCY_NOTE="all ${L[sent]} accepted and delivered"
+else
+  LATENCY_NOTE="NOT all delivered: ${L[accepted]} of ${L[sent]} accepted, ${L[delivered]} of those delivered"
+fi
+kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
+
+# ---------------------------------------------------------------- 8. report
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 ratio() { awk -v g="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", g / b; else print "n/a" }'; }
 rps() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
@@ -369,6 +474,24 @@ mkdir -p "$RESULTS"
   echo
   echo "Backlog: the gateway acked $ACKED_COMMANDS commands and $ACKED_HOOKS hook messages (as counted by wrk and the sanity requests; requests in flight when wrk stops are not counted). The sink had received $SINK_R0 command replies and $SINK_D0 hook messages ($SINK_P0 posts: the gateway coalesces a backlog) when the load stopped, $SINK_R and $SINK_D ($SINK_P posts) ${DRAIN_SECONDS} s later: $DRAIN_NOTE."
   echo "Waits for the backlog before measured runs (at most ${SETTLE_MAX} s): $(IFS=';'; echo "${SETTLED[*]}" | sed 's/;/; /g')."
+  echo
+  echo "| end-to-end relay (hook fixture) | conns | direct to the sink, msg/s | through the gateway, msg/s delivered | relay / direct (target ≥ 0.5) | gateway accepted, req/s | posts received | last arrival − end of wrk | errors direct / relay |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '| wrk %s each | %s | %s | %s | %s | %s | %s | %s ms | %s / %s |\n' "$DURATION" "$CONNS" \
+    "$(rps "${R[direct.rps]}")" "$(rps "$RELAY_RATE")" "$(ratio "$RELAY_RATE" "${R[direct.rps]}")" \
+    "$(rps "${R[gw-relay.rps]}")" "$RELAY_P" "$RELAY_TAIL_MS" "$(errs direct)" "$(errs gw-relay)"
+  echo
+  echo "Load average (1/5/15 min) before the direct/relay runs: $LOAD_RELAY; before the latency run: $LOAD_LATENCY."
+  echo
+  echo "Direct = wrk posting the fixture straight to the sink's incoming hook (one request = one message). Relay = wrk posting it to the gateway's \`/hooks/<key>\`, destination = the same sink, rate 1000000/s, burst 1000000, max-in-flight $RELAY_MAX_IN_FLIGHT: $RELAY_M messages counted by the sink (lines of coalesced posts) / ${RELAY_ELAPSED_MS} ms from the start of wrk to the last arrival; $RELAY_NOTE (wrk counted $RELAY_ACKED; the sink had $RELAY_M0 in $RELAY_P0 posts when wrk stopped; a negative *last arrival − end of wrk* means the deliveries kept up with the load)."
+  echo
+  echo "| accept → delivery, ${L[rate]} msg/s for ${L[seconds]} s | sent (achieved rate) | accepted | delivered | posts | p50 | p90 | p99 (target ≤ 50 ms) | max | send → 200 p50 / p99 |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  printf '| `dev.hookgate.bench.RelayLatency` | %s (%s/s) | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s / %s ms |\n' \
+    "${L[sent]}" "$(rps "${L[send_rate]}")" "${L[accepted]}" "${L[delivered]}" "${L[posts]}" "${L[p50_ms]}" \
+    "${L[p90_ms]}" "${L[p99_ms]}" "${L[max_ms]}" "${L[ack_p50_ms]}" "${L[ack_p99_ms]}"
+  echo
+  echo "Per message: the sink's arrival time minus the time its 200 came back to the load generator (wall-clock ms, both JVMs on this machine; lines merged into one post all count at that post's arrival; ${L[early]} arrived before their 200 came back, counted as negative); paced by a 1 ms timer over 16 keep-alive connections, after a 2 s warm-up; $LATENCY_NOTE, ${L[duplicates]} duplicates."
 } >"$RESULTS/latest.md"
 cp "$WORK/wrk.txt" "$RESULTS/latest-wrk.txt"
 cat "$RESULTS/latest.md"

@@ -32,6 +32,7 @@ public final class ConfigParser {
   private GatewayConfig gateway(ConfigNode root) {
     root.rejectUnknown(Set.of("http", "store", "admin", "response-url", "jobs", "delivery", "shutdown",
         "destinations", "commands", "hooks", "schedules", "security", "log"));
+    root.section("security").rejectUnknown(Set.of("allow-short-secrets", "auth-failures-per-minute"));
     boolean allowShortSecrets = root.section("security").bool("allow-short-secrets", false);
     Map<String, DestinationConfig> destinations = new LinkedHashMap<>();
     root.children("destinations").forEach((name, n) -> destinations.put(name, destination(name, n)));
@@ -42,17 +43,74 @@ public final class ConfigParser {
     checkUniqueHookKeys(root, hooks);
     Map<String, ScheduleConfig> schedules = new LinkedHashMap<>();
     root.children("schedules").forEach((name, n) -> schedules.put(name, schedule(name, n, destinations)));
-    return new GatewayConfig(http(root.section("http")), store(root.section("store")),
+    return new GatewayConfig(http(root.section("http"), root.section("security")), store(root.section("store")),
         admin(root.section("admin"), allowShortSecrets), responseUrl(root.section("response-url")),
         jobs(root.section("jobs")), delivery(root.section("delivery")), shutdown(root.section("shutdown")),
         destinations, commands, hooks, schedules, log(root.section("log")));
   }
 
-  private HttpConfig http(ConfigNode n) {
-    n.rejectUnknown(Set.of("host", "port", "max-body-bytes", "max-form-fields"));
+  private HttpConfig http(ConfigNode n, ConfigNode security) {
+    n.rejectUnknown(Set.of("host", "port", "max-body-bytes", "max-form-fields", "max-header-bytes",
+        "idle-timeout", "request-timeout", "tls"));
+    Duration idle = n.duration("idle-timeout", HttpConfig.DEFAULT_IDLE_TIMEOUT);
+    if (idle.toMillis() < 100) {
+      n.problem("idle-timeout", "must be at least 100ms");
+      idle = HttpConfig.DEFAULT_IDLE_TIMEOUT;
+    }
+    Duration request = n.duration("request-timeout", HttpConfig.DEFAULT_REQUEST_TIMEOUT);
+    if (request.toMillis() < 100) {
+      n.problem("request-timeout", "must be at least 100ms");
+      request = HttpConfig.DEFAULT_REQUEST_TIMEOUT;
+    }
     return new HttpConfig(n.string("host", "0.0.0.0"), n.integer("port", 8080, 0, 65535),
         n.integer("max-body-bytes", 1_048_576, 1024, 64 * 1_048_576),
-        n.integer("max-form-fields", 256, 16, 100_000));
+        n.integer("max-form-fields", 256, 16, 100_000),
+        n.integer("max-header-bytes", HttpConfig.DEFAULT_MAX_HEADER_BYTES, 1024, 1_048_576),
+        idle, request, tls(n.section("tls")),
+        security.integer("auth-failures-per-minute", HttpConfig.DEFAULT_AUTH_FAILURES_PER_MINUTE, 0, 1_000_000));
+  }
+
+  /** {@code http.tls}: both PEM files or neither; each must be a readable file. */
+  private Optional<HttpConfig.Tls> tls(ConfigNode n) {
+    n.rejectUnknown(Set.of("cert", "key"));
+    Optional<String> cert = n.optString("cert");
+    Optional<String> key = n.optString("key");
+    if (cert.isEmpty() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    if (cert.isEmpty()) {
+      n.problem("cert", "is required with tls.key (the PEM certificate chain to serve HTTPS with)");
+      return Optional.empty();
+    }
+    if (key.isEmpty()) {
+      n.problem("key", "is required with tls.cert (the PEM private key of the certificate)");
+      return Optional.empty();
+    }
+    boolean ok = pemFile(n, "cert", cert.get()) & pemFile(n, "key", key.get());
+    return ok ? Optional.of(new HttpConfig.Tls(cert.get(), key.get())) : Optional.empty();
+  }
+
+  private static boolean pemFile(ConfigNode n, String name, String path) {
+    java.nio.file.Path p = java.nio.file.Path.of(path);
+    if (!java.nio.file.Files.exists(p)) {
+      n.problem(name, "file \"" + path + "\" does not exist");
+      return false;
+    }
+    if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isReadable(p)) {
+      n.problem(name, "\"" + path + "\" is not a readable file");
+      return false;
+    }
+    try {
+      byte[] head = java.nio.file.Files.readAllBytes(p);
+      if (!new String(head, java.nio.charset.StandardCharsets.US_ASCII).contains("-----BEGIN ")) {
+        n.problem(name, "\"" + path + "\" is not a PEM file (no -----BEGIN line)");
+        return false;
+      }
+    } catch (java.io.IOException e) {
+      n.problem(name, "\"" + path + "\" cannot be read: " + e.getMessage());
+      return false;
+    }
+    return true;
   }
 
   private StoreConfig store(ConfigNode n) {

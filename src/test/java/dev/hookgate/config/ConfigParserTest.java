@@ -114,7 +114,8 @@ class ConfigParserTest {
 
   @Test
   void unknownNestedKeyIsNamedWithItsPath() {
-    assertEquals(List.of("http.prot: unknown key (expected one of host, max-body-bytes, max-form-fields, port)"),
+    assertEquals(List.of("http.prot: unknown key (expected one of host, idle-timeout, max-body-bytes, "
+        + "max-form-fields, max-header-bytes, port, request-timeout, tls)"),
         problems(new JsonObject("{\"http\":{\"prot\":8080}}")));
   }
 
