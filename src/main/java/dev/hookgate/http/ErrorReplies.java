@@ -15,7 +15,7 @@ final class ErrorReplies {
         .end(new JsonObject().put("error", code).put("message", message).encode());
   }
 
-  /** Errors raised by Vert.x itself (body too large, no route...) or by a bug: never a stack trace. */
+  /** 4xx failures raised by Vert.x itself (body too large...); 5xx are answered by HttpVerticle. */
   static void fromFailure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String code = switch (status) {
@@ -32,9 +32,6 @@ final class ErrorReplies {
       case 405 -> "method not allowed on this endpoint";
       default -> status >= 500 ? "internal error; see the gateway's log" : "request refused";
     };
-    if (status >= 500) {
-      HttpVerticle.LOG.error("{} {} failed", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
-    }
     send(ctx, status, code, message);
   }
 }
