@@ -88,6 +88,9 @@ public final class Gateway {
         .compose(v -> vertx.deployVerticle(new ScheduleVerticle(services))).onSuccess(deployments::add)
         .compose(v -> deployHttp(vertx, services, config.http().port(), deployments))
         .map(port -> {
+          if (store.shared()) {
+            recoverPeriodically(vertx, services, config, clock);
+          }
           services.ready().set(true);
           LOG.info("hookgate listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
               config.http().host(), port, config.commands().size(), config.hooks().size(),
@@ -111,6 +114,32 @@ public final class Gateway {
     }, new DeploymentOptions().setInstances(instances)).map(id -> {
       deployments.add(id);
       return verticles.get(0).actualPort();
+    });
+  }
+
+  /**
+   * Several nodes: every half lease, takes over what a node that stopped (its heartbeat and leases
+   * expired) left running or queued for its replies. A live node renews both, so its work is never
+   * taken while it runs.
+   */
+  private static void recoverPeriodically(Vertx vertx, Services services, GatewayConfig startConfig, Clock clock) {
+    AtomicBoolean running = new AtomicBoolean();
+    long every = Math.max(500, startConfig.store().lease().toMillis() / 2);
+    vertx.setPeriodic(every, every, id -> {
+      if (!services.ready().get() || !running.compareAndSet(false, true)) {
+        return;
+      }
+      GatewayConfig config = services.config();
+      services.store().recover(clock.millis(), rerunAfterCrash(config), job -> interruptedNotice(config, job, clock.millis()))
+          .onComplete(r -> {
+            running.set(false);
+            if (r.failed()) {
+              LOG.warn("taking over the work of stopped nodes failed: {}", r.cause().getMessage());
+            } else if (r.result() > 0) {
+              LOG.info("took over {} job(s) of a node that stopped", r.result());
+              vertx.eventBus().publish(Addresses.JOBS_READY, null);
+            }
+          });
     });
   }
 

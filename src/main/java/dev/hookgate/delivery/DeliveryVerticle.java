@@ -7,6 +7,8 @@ import dev.hookgate.config.DestinationConfig;
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.store.Delivery;
 import dev.hookgate.store.Lanes;
+import dev.hookgate.store.Store;
+import java.util.TreeSet;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -31,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * backing off on 5xx and network errors, coalescing a backlog into few posts, counting each
  * response_url's 5 uses in 30 minutes and falling back to the command's destination when it is
  * spent. One instance, on an event loop; every state change is written to the store.
+ *
+ * <p>On a store that several nodes share, each destination's lane has one owner at a time (a lane
+ * lease in the store, taken and renewed every third of {@code store.lease}): only the owner claims
+ * and sends its deliveries, so its token bucket, coalescing and order hold for the whole cluster.
+ * A Retry-After is also written to the lane's lease, for the node that owns it next. A
+ * response_url's lane stays with the node that queued it (see {@link Store#claimOwnedDeliveries}).
  */
 public final class DeliveryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
@@ -61,6 +69,15 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean pumpScheduled;
   private long wakeTimer = -1;
   private long wakeAt = Long.MAX_VALUE;
+  /** Several nodes share the store: destination lanes need a lane lease. */
+  private boolean shared;
+  /** The destination lanes this node holds the lease of, and until when (local clock, with a margin). */
+  private final Map<String, Long> ownedUntil = new HashMap<>();
+  /** Destination lanes with pending deliveries (from the backlog), configured or not. */
+  private final Set<String> backlogLanes = new java.util.HashSet<>();
+  private boolean holdingLanes;
+  /** The smallest delivery id another writer notified since the last claim (its commit may be late). */
+  private long notifiedFrom = Long.MAX_VALUE;
 
   /** A lane to look at again at a given time (a pause, a token, a coalescing window). */
   private record Wake(long at, Lane lane) {}
@@ -80,17 +97,117 @@ public final class DeliveryVerticle extends VerticleBase {
         .setVerifyHost(true)
         .setUserAgent("hookgate/1"));
     retry = new RetryPolicy(d.backoff(), RandomGenerator.getDefault());
+    shared = services.store().shared();
+    if (shared) {
+      holdLanes();
+    }
     vertx.setPeriodic(POLL_MS, id -> claim(true));
     vertx.setPeriodic(Math.max(1000, services.config().store().lease().toMillis() / 3), id -> heartbeat());
     vertx.setTimer(1, id -> claim());
     vertx.setPeriodic(BACKLOG_REFRESH_MS, id -> services.store().backlog()
         .onSuccess(b -> {
+          backlogLanes.clear();
+          b.keySet().stream().filter(Lanes::isDestination).forEach(backlogLanes::add);
           Map<String, long[]> byDestination = new HashMap<>();
           b.forEach((lane, v) -> byDestination.merge(metricLane(lane), v.clone(),
               (x, y) -> new long[] {x[0] + y[0], Math.min(x[1], y[1])}));
           services.metrics().backlog(byDestination, services.now());
         }));
-    return vertx.eventBus().consumer(Addresses.DELIVERIES_READY, m -> claim()).completion();
+    return vertx.eventBus().consumer(Addresses.DELIVERIES_READY, m -> {
+      if (m.body() instanceof Long firstId) { // ids are not in commit order across writers: look from there
+        notifiedFrom = Math.min(notifiedFrom, firstId);
+      }
+      claim();
+    }).completion();
+  }
+
+  /**
+   * A graceful stop gives up this node's lanes at once (rather than after the lease), and what it
+   * holds of them; the next owner waits a second so that the two never share a one-second window.
+   */
+  @Override
+  public Future<?> stop() {
+    if (!shared) {
+      return Future.succeededFuture();
+    }
+    List<Long> queued = new ArrayList<>();
+    lanes.values().forEach(l -> l.queue.forEach(d -> queued.add(d.id())));
+    return services.store().releaseLanes(services.nodeId(), services.now() + 1000)
+        .compose(v -> services.store().renewLeases(services.nodeId(), List.of(), queued, 0))
+        .otherwise(e -> {
+          LOG.warn("releasing lanes at stop failed: {}", e.getMessage());
+          return null;
+        });
+  }
+
+  // ------------------------------------------------------------------ lane leases (several nodes)
+
+  /** Takes the destination lanes nobody holds and renews this node's; lets go of what it lost. */
+  private void holdLanes() {
+    if (holdingLanes) {
+      return;
+    }
+    holdingLanes = true;
+    long now = services.now();
+    long lease = services.config().store().lease().toMillis();
+    Set<String> wanted = new TreeSet<>(backlogLanes);
+    services.config().destinations().keySet().forEach(dest -> wanted.add(Lanes.DESTINATION_PREFIX + dest));
+    lanes.keySet().stream().filter(Lanes::isDestination).forEach(wanted::add);
+    services.store().holdLanes(services.nodeId(), wanted, now, now + lease).onComplete(r -> {
+      holdingLanes = false;
+      if (r.failed()) { // what this node holds stays its own until the margin below runs out
+        LOG.error("renewing lane leases failed: {}", r.cause().getMessage());
+        return;
+      }
+      boolean gained = false;
+      long until = now + lease * 5 / 6; // stop sending a little before the others may take over
+      for (Map.Entry<String, Long> e : r.result().entrySet()) {
+        if (ownedUntil.put(e.getKey(), until) == null) {
+          gained = true;
+          LOG.info("this node now sends to {}", e.getKey());
+        }
+        if (e.getValue() > now) {
+          Lane lane = lane(e.getKey());
+          lane.blockedUntil = Math.max(lane.blockedUntil, e.getValue());
+        }
+      }
+      for (String lane : List.copyOf(ownedUntil.keySet())) {
+        if (!r.result().containsKey(lane)) {
+          ownedUntil.remove(lane);
+          LOG.warn("lane {} is now held by another node", lane);
+        }
+      }
+      releaseUnowned();
+      if (gained) {
+        claim(true);
+      }
+    });
+  }
+
+  /** Gives back the queued deliveries of destination lanes that another node owns (moved here by a fallback). */
+  private void releaseUnowned() {
+    if (!shared) {
+      return;
+    }
+    List<Long> release = new ArrayList<>();
+    for (Lane lane : lanes.values()) {
+      if (Lanes.isDestination(lane.name) && !ownedUntil.containsKey(lane.name) && !lane.queue.isEmpty()) {
+        List<Delivery> ds = lane.removeFirst(lane.queue.size());
+        lane.forget(ds);
+        held -= ds.size();
+        ds.forEach(d -> release.add(d.id()));
+      }
+    }
+    if (!release.isEmpty()) {
+      LOG.info("{} deliveries left to the nodes that own their lanes", release.size());
+      services.store().renewLeases(services.nodeId(), List.of(), release, 0)
+          .onFailure(e -> LOG.error("releasing deliveries failed: {}", e.getMessage()));
+    }
+  }
+
+  /** May this node send on this lane now? Always on one node; on several, while it holds the lane's lease. */
+  private boolean owns(String lane, long now) {
+    return !shared || !Lanes.isDestination(lane) || ownedUntil.getOrDefault(lane, 0L) > now;
   }
 
   // ------------------------------------------------------------------ claiming
@@ -124,13 +241,19 @@ public final class DeliveryVerticle extends VerticleBase {
     boolean full = sweepWanted || cursor < 0;
     sweepWanted = false;
     lastClaim = now;
+    long notified = notifiedFrom;
+    notifiedFrom = Long.MAX_VALUE;
+    // from a notified id on (an earlier id may commit after a later one); an id of 0: a full look
+    long afterId = full ? -1 : notified == Long.MAX_VALUE ? cursor : Math.min(cursor, notified - 1);
     // only a destination's lane can fill up (a reply has a few parts): no need to look at every lane
     List<String> fullLanes = services.config().destinations().keySet().stream()
         .map(d -> lanes.get(Lanes.DESTINATION_PREFIX + d))
         .filter(l -> l != null && l.held() >= PER_LANE).map(l -> l.name).toList();
     long leaseUntil = now + services.config().store().lease().toMillis();
-    services.store().claimDeliveries(fullLanes, PER_LANE, Math.min(CLAIM_BATCH, MAX_HELD - held), services.nodeId(),
-            now, leaseUntil, full ? -1 : cursor)
+    Store store = services.store();
+    int max = Math.min(CLAIM_BATCH, MAX_HELD - held);
+    (shared ? store.claimOwnedDeliveries(fullLanes, PER_LANE, max, services.nodeId(), now, leaseUntil, afterId)
+        : store.claimDeliveries(fullLanes, PER_LANE, max, services.nodeId(), now, leaseUntil, afterId))
         .onComplete(r -> {
           claiming = false;
           if (r.succeeded()) {
@@ -140,6 +263,7 @@ public final class DeliveryVerticle extends VerticleBase {
               hold(d);
             });
           } else {
+            notifiedFrom = Math.min(notifiedFrom, notified);
             LOG.error("claiming deliveries failed: {}", r.cause().getMessage());
           }
           if (claimAgain) {
@@ -167,6 +291,9 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
+    if (shared) {
+      holdLanes();
+    }
     List<Long> ids = lanes.values().stream().flatMap(l -> l.heldIds().stream()).toList();
     if (!ids.isEmpty()) {
       long until = services.now() + services.config().store().lease().toMillis();
@@ -221,6 +348,9 @@ public final class DeliveryVerticle extends VerticleBase {
     lane.pace(dest, now);
     int maxInFlight = dest == null ? 1 : dest.maxInFlight();
     int maxChars = dest == null ? config.responseUrl().maxPostChars() : dest.maxPostChars();
+    if (!lane.queue.isEmpty() && !owns(lane.name, now)) { // lease late to renew: wait; lost: released by holdLanes
+      return ownedUntil.containsKey(lane.name) ? now + 250 : Long.MAX_VALUE;
+    }
     while (!lane.queue.isEmpty() && lane.inFlight < maxInFlight) {
       if (now < lane.blockedUntil) {
         return lane.blockedUntil;
@@ -315,6 +445,10 @@ public final class DeliveryVerticle extends VerticleBase {
     long wait = limited ? ((SendOutcome.RateLimited) outcome).waitMs() : retry.backoffMs(attempts);
     lane.blockedUntil = Math.max(lane.blockedUntil, now + wait);
     lane.requeueFront(tried);
+    if (limited && shared && Lanes.isDestination(lane.name)) { // for whoever owns the lane next
+      services.store().pauseLane(lane.name, now + wait)
+          .onFailure(e -> LOG.warn("recording the pause of {} failed: {}", lane.name, e.getMessage()));
+    }
     services.metrics().delivery(metricLane(lane.name), limited ? "rate_limited" : "retried", ds.size());
     LOG.warn("{} to {}: {}; lane paused {} ms", what, safeLane(lane.name), outcome.reason(), wait);
     return services.store().recordAttempt(batch.ids(), outcome.reason(), !limited);
@@ -342,7 +476,10 @@ public final class DeliveryVerticle extends VerticleBase {
       LOG.info("{} deliveries of lane {} move to destination {}: {}", group.size(), safeLane(lane.name), fallback,
           reason);
       done.add(services.store().retarget(ids, fallback)
-          .onSuccess(v -> group.forEach(d -> hold(d.retargeted(fallback)))));
+          .onSuccess(v -> {
+            group.forEach(d -> hold(d.retargeted(fallback)));
+            releaseUnowned();
+          }));
     });
     return Future.all(done).mapEmpty();
   }

@@ -80,6 +80,19 @@ final class PgSchema {
         name TEXT PRIMARY KEY,
         last_fired_at BIGINT NOT NULL
       );
+      """,
+      // 4: several nodes: one owner per destination lane (its lease, and a Retry-After that outlives
+      // a failover); the node that queued a delivery (a response_url's lane stays with it)
+      """
+      CREATE TABLE IF NOT EXISTS lane_leases (
+        lane TEXT PRIMARY KEY,
+        owner TEXT,
+        lease_until BIGINT NOT NULL DEFAULT 0,
+        paused_until BIGINT NOT NULL DEFAULT 0
+      );
+      ALTER TABLE deliveries ADD COLUMN node TEXT;
+      CREATE INDEX deliveries_pending_replies ON deliveries (node, id)
+        WHERE state = 'pending' AND lane NOT LIKE 'dest:%';
       """);
 
   private PgSchema() {}

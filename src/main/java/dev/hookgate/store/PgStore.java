@@ -10,6 +10,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
+import dev.hookgate.Addresses;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -60,6 +62,17 @@ public final class PgStore implements Store {
   private static final int QUEUE_LOCK_CLASS = 0x686b6771;
   private static final long IDEMPOTENCY_PURGE_EVERY_NS = 60_000_000_000L;
   public static final int DEFAULT_POOL_SIZE = 8;
+  /** NOTIFY channels: a job was queued; deliveries were queued (payload: the smallest new id). */
+  static final String JOBS_CHANNEL = "hookgate_jobs";
+  static final String DELIVERIES_CHANNEL = "hookgate_deliveries";
+  /**
+   * A CTE {@code n} that notifies the rows of CTE {@code ins} (ids of new or re-queued deliveries),
+   * sent at commit; the statement must read {@code n} (a SELECT in WITH runs only when read).
+   */
+  private static final String NOTIFY_INSERTED = "n AS (SELECT pg_notify('" + DELIVERIES_CHANNEL
+      + "', MIN(id)::text) FROM ins HAVING COUNT(*) > 0) ";
+  private static final long LISTEN_BACKOFF_MIN_MS = 250;
+  private static final long LISTEN_BACKOFF_MAX_MS = 10_000;
 
   private final Vertx vertx;
   private final PgConnectOptions connectOptions;
@@ -71,6 +84,9 @@ public final class PgStore implements Store {
   private Pool pool;
   private volatile boolean closed;
   private long heartbeatTimer = -1;
+  /** The connection that LISTENs for other nodes' work (null while reconnecting). */
+  private volatile PgConnection listener;
+  private long listenBackoffMs = LISTEN_BACKOFF_MIN_MS;
   private volatile long lastPurgeNanos = System.nanoTime();
   /** Operations started and not yet completed: close waits for them. */
   private final Set<Future<?>> inflight = ConcurrentHashMap.newKeySet();
@@ -115,7 +131,7 @@ public final class PgStore implements Store {
     if (nodeId == null) {
       return opened;
     }
-    return opened.compose(v -> ping(nodeId, clock.millis())).onSuccess(v -> {
+    return opened.compose(v -> ping(nodeId, clock.millis())).compose(v -> listen().otherwiseEmpty()).onSuccess(v -> {
       heartbeatTimer = vertx.setPeriodic(Math.max(1000, livenessMs / 3), id -> {
         if (!closed) {
           ping(nodeId, clock.millis()).onFailure(e -> LOG.warn("store heartbeat failed: {}", e.getMessage()));
@@ -137,6 +153,10 @@ public final class PgStore implements Store {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
+    PgConnection l = listener;
+    if (l != null) {
+      l.close();
+    }
     if (pool == null) {
       return Future.succeededFuture();
     }
@@ -145,6 +165,137 @@ public final class PgStore implements Store {
     Future.join(pending).eventually(() -> pool.close())
         .onComplete(ar -> context.runOnContext(x -> done.handle(ar.mapEmpty())));
     return done.future();
+  }
+
+  // ---------------------------------------------------------------- wake-ups across nodes
+
+  /**
+   * One dedicated connection LISTENs on the job and delivery channels and republishes what it hears
+   * on the local event bus, where the dispatcher and the delivery verticle already listen: another
+   * node's work wakes them at its commit. A lost connection is reopened with backoff; on every
+   * (re)connect both are woken for a full look (what was notified meanwhile was lost). The sweeps
+   * every second stay as the safety net.
+   */
+  private Future<Void> listen() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    return PgConnection.connect(vertx, connectOptions).compose(conn -> {
+      conn.notificationHandler(n -> wake(n.getChannel(), n.getPayload()));
+      return conn.query("LISTEN " + JOBS_CHANNEL + "; LISTEN " + DELIVERIES_CHANNEL).execute()
+          .onFailure(e -> conn.close())
+          .map(rs -> {
+            conn.closeHandler(v -> {
+              listener = null;
+              if (!closed) {
+                LOG.warn("PostgreSQL LISTEN connection lost: reconnecting");
+                relisten();
+              }
+            });
+            if (closed) {
+              conn.close();
+            } else {
+              listener = conn;
+              listenBackoffMs = LISTEN_BACKOFF_MIN_MS;
+              vertx.eventBus().publish(Addresses.JOBS_READY, null);
+              vertx.eventBus().publish(Addresses.DELIVERIES_READY, 0L);
+            }
+            return (Void) null;
+          });
+    }).onFailure(e -> {
+      LOG.warn("PostgreSQL LISTEN failed ({}): retrying in {} ms", e.getMessage(), listenBackoffMs);
+      relisten();
+    });
+  }
+
+  private void relisten() {
+    if (closed) {
+      return;
+    }
+    long delay = listenBackoffMs;
+    listenBackoffMs = Math.min(LISTEN_BACKOFF_MAX_MS, listenBackoffMs * 2);
+    vertx.setTimer(delay, t -> listen());
+  }
+
+  private void wake(String channel, String payload) {
+    if (closed) {
+      return;
+    }
+    if (JOBS_CHANNEL.equals(channel)) {
+      vertx.eventBus().publish(Addresses.JOBS_READY, null);
+    } else if (DELIVERIES_CHANNEL.equals(channel)) {
+      Long minId = null;
+      try {
+        minId = Long.parseLong(payload);
+      } catch (NumberFormatException e) {
+        // a wake-up without an id: a plain claim
+      }
+      vertx.eventBus().publish(Addresses.DELIVERIES_READY, minId);
+    }
+  }
+
+  // ---------------------------------------------------------------- lanes (one owner per destination)
+
+  @Override
+  public boolean shared() {
+    return true;
+  }
+
+  @Override
+  public Future<Map<String, Long>> holdLanes(String owner, Collection<String> lanes, long now, long leaseUntil) {
+    String[] wanted = lanes.stream().distinct().sorted().toArray(String[]::new);
+    if (wanted.length == 0) {
+      return run("holdLanes", () -> Future.succeededFuture(Map.of()));
+    }
+    // a lane nobody holds, or whose lease expired, is taken; the owner's own lease is renewed; a
+    // live lease of another node is left alone (and not returned). Sorted: no deadlock between nodes.
+    return run("holdLanes", () -> pool.preparedQuery("INSERT INTO lane_leases (lane, owner, lease_until) "
+            + "SELECT lane, $2, $4 FROM unnest($1::text[]) AS u(lane) ORDER BY lane "
+            + "ON CONFLICT (lane) DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until "
+            + "WHERE lane_leases.owner = excluded.owner OR lane_leases.owner IS NULL OR lane_leases.lease_until < $3 "
+            + "RETURNING lane, paused_until")
+        .execute(Tuple.of(wanted, owner, now, leaseUntil))
+        .map(rs -> {
+          Map<String, Long> held = new HashMap<>();
+          rs.forEach(r -> held.put(r.getString("lane"), r.getLong("paused_until")));
+          return held;
+        }));
+  }
+
+  @Override
+  public Future<Void> pauseLane(String lane, long until) {
+    return run("pauseLane", () -> pool.preparedQuery("UPDATE lane_leases SET paused_until = GREATEST(paused_until, $2) "
+        + "WHERE lane = $1").execute(Tuple.of(lane, until)).mapEmpty());
+  }
+
+  @Override
+  public Future<Void> releaseLanes(String owner, long pausedUntil) {
+    return run("releaseLanes", () -> pool.preparedQuery("UPDATE lane_leases SET owner = NULL, lease_until = 0, "
+        + "paused_until = GREATEST(paused_until, $2) WHERE owner = $1").execute(Tuple.of(owner, pausedUntil)).mapEmpty());
+  }
+
+  /**
+   * The response_url deliveries that a dead node queued become this node's (in id order, each
+   * lane whole: a second node adopting at once waits for the first, then finds nothing left).
+   */
+  private Future<Void> adoptDeliveries(SqlConnection c, long now) {
+    if (nodeId == null) {
+      return Future.succeededFuture();
+    }
+    return c.preparedQuery("WITH c AS (SELECT id FROM deliveries WHERE state = 'pending' "
+            + "AND lane NOT LIKE '" + Lanes.DESTINATION_PREFIX + "%' AND node IS NOT NULL AND node <> $1 "
+            + "AND NOT EXISTS (SELECT 1 FROM nodes n WHERE n.node = deliveries.node AND n.seen_at >= $2) "
+            + "ORDER BY id FOR UPDATE), "
+            + "ins AS (UPDATE deliveries SET node = $1 FROM c WHERE deliveries.id = c.id RETURNING deliveries.id AS id), "
+            + NOTIFY_INSERTED + "SELECT (SELECT COUNT(*) FROM ins) AS adopted, (SELECT COUNT(*) FROM n) AS notified")
+        .execute(Tuple.of(nodeId, now - livenessMs))
+        .map(rs -> {
+          long adopted = rs.iterator().next().getLong("adopted");
+          if (adopted > 0) {
+            LOG.info("adopted {} response_url deliveries queued by a node that stopped", adopted);
+          }
+          return (Void) null;
+        });
   }
 
   @Override
@@ -166,8 +317,10 @@ public final class PgStore implements Store {
           .execute(Tuple.of(QUEUE_LOCK_CLASS, job.command()))
           .compose(v -> c.preparedQuery("WITH q AS (SELECT COUNT(*) AS n FROM jobs WHERE command = $2 AND state = 'queued'), "
               + "ins AS (INSERT INTO jobs (id, command, request, response_url, state, created_at) "
-              + "SELECT $1, $2, $3, $4, 'queued', $5 FROM q WHERE q.n < $6 RETURNING id) "
-              + "SELECT q.n, (SELECT COUNT(*) FROM ins) AS inserted FROM q").execute(insert))
+              + "SELECT $1, $2, $3, $4, 'queued', $5 FROM q WHERE q.n < $6 RETURNING id), "
+              + "n AS (SELECT pg_notify('" + JOBS_CHANNEL + "', '') FROM ins) "
+              + "SELECT q.n, (SELECT COUNT(*) FROM ins) AS inserted, (SELECT COUNT(*) FROM n) AS notified FROM q")
+              .execute(insert))
           .map(rs -> {
             Row r = rs.iterator().next();
             return r.getLong("inserted") == 1
@@ -191,8 +344,9 @@ public final class PgStore implements Store {
             + "ON CONFLICT (name) DO UPDATE SET last_fired_at = excluded.last_fired_at "
             + "WHERE excluded.last_fired_at > schedule_runs.last_fired_at RETURNING 1), "
             + "ins AS (INSERT INTO jobs (id, command, request, response_url, state, created_at) "
-            + "SELECT $3, $4, $5, $6, 'queued', $7 WHERE EXISTS (SELECT 1 FROM m) RETURNING 1) "
-            + "SELECT (SELECT COUNT(*) FROM m) AS marked")
+            + "SELECT $3, $4, $5, $6, 'queued', $7 WHERE EXISTS (SELECT 1 FROM m) RETURNING 1), "
+            + "n AS (SELECT pg_notify('" + JOBS_CHANNEL + "', '') FROM ins) "
+            + "SELECT (SELECT COUNT(*) FROM m) AS marked, (SELECT COUNT(*) FROM n) AS notified")
         .execute(Tuple.of(schedule, firedAt, job.id(), job.command(), json(job.request()), job.responseUrl(),
             job.createdAt()))
         .map(rs -> rs.iterator().next().getLong("marked") == 1));
@@ -232,8 +386,10 @@ public final class PgStore implements Store {
   public Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries) {
     return run("finishJob", () -> {
       Tuple t = deliveryArrays(deliveries).addString(state.dbName()).addString(outcome).addLong(now).addString(jobId);
-      return pool.preparedQuery("WITH j AS (UPDATE jobs SET state = $10, outcome = $11, finished_at = $12, "
-          + "lease_owner = NULL, lease_until = NULL WHERE id = $13 RETURNING 1) " + INSERT_DELIVERIES + "ORDER BY ord")
+      return pool.preparedQuery("WITH j AS (UPDATE jobs SET state = $11, outcome = $12, finished_at = $13, "
+          + "lease_owner = NULL, lease_until = NULL WHERE id = $14 RETURNING 1), "
+          + "ins AS (" + INSERT_DELIVERIES + "ORDER BY ord RETURNING id), " + NOTIFY_INSERTED
+          + "SELECT (SELECT COUNT(*) FROM n) AS notified")
           .execute(t).mapEmpty();
     });
   }
@@ -289,7 +445,11 @@ public final class PgStore implements Store {
                       + "lease_until = NULL, finished_at = $1, outcome = $2 WHERE id = ANY($3::text[])")
                   .execute(Tuple.of(now, "interrupted by a restart of the gateway", interrupted.toArray(new String[0]))))
               .compose(v -> notices.isEmpty() ? Future.succeededFuture()
-                  : c.preparedQuery(INSERT_DELIVERIES + "ORDER BY ord").execute(noticeInsert))
+                  : c.preparedQuery("WITH ins AS (" + INSERT_DELIVERIES + "ORDER BY ord RETURNING id), "
+                      + NOTIFY_INSERTED + "SELECT COUNT(*) FROM n").execute(noticeInsert))
+              .compose(v -> again.isEmpty() ? Future.succeededFuture()
+                  : c.query("SELECT COUNT(*) FROM (SELECT pg_notify('" + JOBS_CHANNEL + "', '')) n").execute())
+              .compose(v -> adoptDeliveries(c, now))
               .compose(v -> c.preparedQuery("UPDATE deliveries SET lease_owner = NULL, lease_until = NULL "
                   + "WHERE state = 'pending' AND lease_owner IS NOT NULL AND " + heldByNoLiveNode("deliveries"))
                   .execute(times))
@@ -299,10 +459,11 @@ public final class PgStore implements Store {
 
   // ---------------------------------------------------------------- deliveries
 
-  /** $1..$9: the arrays of {@link #deliveryArrays}; ids follow the list's order. */
+  /** $1..$10: the arrays of {@link #deliveryArrays} and this node; ids follow the list's order. */
   private static final String INSERT_DELIVERIES = "INSERT INTO deliveries (lane, destination, response_url, fallback, "
-      + "job_id, hook, payload, state, created_at, not_before) "
-      + "SELECT lane, destination, response_url, fallback, job_id, hook, payload, 'pending', created_at, not_before "
+      + "job_id, hook, payload, state, created_at, not_before, node) "
+      + "SELECT lane, destination, response_url, fallback, job_id, hook, payload, 'pending', created_at, not_before, "
+      + "$10::text "
       + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
       + "$8::bigint[], $9::bigint[]) WITH ORDINALITY "
       + "AS u(lane, destination, response_url, fallback, job_id, hook, payload, created_at, not_before, ord) ";
@@ -315,17 +476,18 @@ public final class PgStore implements Store {
         if (deliveries.isEmpty()) {
           return Future.succeededFuture(true);
         }
-        return pool.preparedQuery(INSERT_DELIVERIES + "ORDER BY ord").execute(t).map(true);
+        return pool.preparedQuery("WITH ins AS (" + INSERT_DELIVERIES + "ORDER BY ord RETURNING id), "
+            + NOTIFY_INSERTED + "SELECT COUNT(*) FROM n").execute(t).map(true);
       }
       long now = deliveries.isEmpty() ? clock.millis() : deliveries.get(0).createdAt();
       t.addString(scope == null ? "" : scope).addString(key).addLong(now).addLong(windowMs);
       // a key older than the window is taken over, a younger one drops the request; a concurrent
       // insert of the same key waits for the first to commit, then sees it
-      return pool.preparedQuery("WITH k AS (INSERT INTO idempotency_keys (scope, key, created_at) VALUES ($10, $11, $12) "
+      return pool.preparedQuery("WITH k AS (INSERT INTO idempotency_keys (scope, key, created_at) VALUES ($11, $12, $13) "
               + "ON CONFLICT (scope, key) DO UPDATE SET created_at = excluded.created_at "
-              + "WHERE idempotency_keys.created_at < excluded.created_at - $13 RETURNING 1), "
-              + "ins AS (" + INSERT_DELIVERIES + "WHERE EXISTS (SELECT 1 FROM k) ORDER BY ord RETURNING 1) "
-              + "SELECT (SELECT COUNT(*) FROM k) AS accepted")
+              + "WHERE idempotency_keys.created_at < excluded.created_at - $14 RETURNING 1), "
+              + "ins AS (" + INSERT_DELIVERIES + "WHERE EXISTS (SELECT 1 FROM k) ORDER BY ord RETURNING id), "
+              + NOTIFY_INSERTED + "SELECT (SELECT COUNT(*) FROM k) AS accepted, (SELECT COUNT(*) FROM n) AS notified")
           .execute(t)
           .map(rs -> rs.iterator().next().getLong("accepted") == 1)
           .onSuccess(v -> purgeIdempotencyKeys(now - windowMs));
@@ -347,16 +509,30 @@ public final class PgStore implements Store {
   @Override
   public Future<List<Delivery>> claimDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
       long now, long leaseUntil, long afterId) {
+    return claim(skipLanes, perLane, max, owner, now, leaseUntil, afterId, false);
+  }
+
+  /**
+   * A delivery this owner may send: of a destination lane whose lane lease it holds, or of a
+   * response_url lane it queued (or adopted, see {@link #adoptDeliveries}).
+   */
+  private static final String OWNED = "AND (CASE WHEN deliveries.lane LIKE '" + Lanes.DESTINATION_PREFIX + "%' "
+      + "THEN EXISTS (SELECT 1 FROM lane_leases ll WHERE ll.lane = deliveries.lane AND ll.owner = $5 "
+      + "AND ll.lease_until >= $1) ELSE (deliveries.node IS NULL OR deliveries.node = $5) END) ";
+
+  private Future<List<Delivery>> claim(Collection<String> skipLanes, int perLane, int max, String owner,
+      long now, long leaseUntil, long afterId, boolean ownedOnly) {
+    String owned = ownedOnly ? OWNED : "";
     String[] skip = skipLanes.toArray(new String[0]);
     String lock = afterId >= 0
         // the fast path: rows newer than what this node already saw, by primary key
         ? "locked AS (SELECT id FROM deliveries WHERE id > $6 AND state = 'pending' "
-            + "AND (lease_until IS NULL OR lease_until < $1) AND lane <> ALL($2::text[]) "
+            + "AND (lease_until IS NULL OR lease_until < $1) AND lane <> ALL($2::text[]) " + owned
             + "ORDER BY id LIMIT $4 FOR UPDATE SKIP LOCKED) "
         // the full sweep: every pending row nobody holds, at most perLane per lane
         : "cand AS (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY lane ORDER BY id) AS rn "
             + "FROM deliveries WHERE state = 'pending' AND (lease_until IS NULL OR lease_until < $1) "
-            + "AND lane <> ALL($2::text[])) w WHERE rn <= $3 ORDER BY id LIMIT $4), "
+            + "AND lane <> ALL($2::text[]) " + owned + ") w WHERE rn <= $3 ORDER BY id LIMIT $4), "
             + "locked AS (SELECT d.id FROM deliveries d JOIN cand ON d.id = cand.id WHERE d.state = 'pending' "
             + "AND (d.lease_until IS NULL OR d.lease_until < $1) FOR UPDATE OF d SKIP LOCKED) ";
     String sql = "WITH " + lock + "UPDATE deliveries SET lease_owner = $5, lease_until = $7 "
@@ -368,6 +544,12 @@ public final class PgStore implements Store {
           out.sort(Comparator.comparingLong(Delivery::id));
           return out;
         }));
+  }
+
+  @Override
+  public Future<List<Delivery>> claimOwnedDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
+      long now, long leaseUntil, long afterId) {
+    return claim(skipLanes, perLane, max, owner, now, leaseUntil, afterId, true);
   }
 
   @Override
@@ -408,9 +590,10 @@ public final class PgStore implements Store {
 
   @Override
   public Future<Boolean> replay(long id, long now) {
-    return run("replay", () -> pool.preparedQuery("UPDATE deliveries SET state = 'pending', attempts = 0, "
-            + "not_before = $2, created_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND state = 'dead'")
-        .execute(Tuple.of(id, now)).map(rs -> rs.rowCount() == 1));
+    return run("replay", () -> pool.preparedQuery("WITH ins AS (UPDATE deliveries SET state = 'pending', attempts = 0, "
+            + "not_before = $2, created_at = $2, lease_owner = NULL, lease_until = NULL WHERE id = $1 AND state = 'dead' "
+            + "RETURNING id), " + NOTIFY_INSERTED + "SELECT (SELECT COUNT(*) FROM ins) AS n, (SELECT COUNT(*) FROM n) AS notified")
+        .execute(Tuple.of(id, now)).map(rs -> rs.iterator().next().getLong("n") == 1));
   }
 
   @Override
@@ -496,8 +679,8 @@ public final class PgStore implements Store {
     return run(name, () -> pool.preparedQuery(sql).execute(t).mapEmpty());
   }
 
-  /** $1..$9 of {@link #INSERT_DELIVERIES}. Throws if a delivery cannot be stored (no message). */
-  private static Tuple deliveryArrays(List<NewDelivery> deliveries) {
+  /** $1..$10 of {@link #INSERT_DELIVERIES}. Throws if a delivery cannot be stored (no message). */
+  private Tuple deliveryArrays(List<NewDelivery> deliveries) {
     int n = deliveries.size();
     String[] lane = new String[n];
     String[] destination = new String[n];
@@ -521,7 +704,8 @@ public final class PgStore implements Store {
       notBefore[i] = d.notBefore();
     }
     return Tuple.tuple().addValue(lane).addValue(destination).addValue(responseUrl).addValue(fallback)
-        .addValue(jobId).addValue(hook).addValue(payload).addValue(createdAt).addValue(notBefore);
+        .addValue(jobId).addValue(hook).addValue(payload).addValue(createdAt).addValue(notBefore)
+        .addValue(nodeId);
   }
 
   private static List<JobRecord> jobs(RowSet<Row> rs) {

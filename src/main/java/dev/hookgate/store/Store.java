@@ -72,6 +72,46 @@ public interface Store {
   Future<List<Delivery>> claimDeliveries(Collection<String> skipLanes, int perLane, int max, String owner,
       long now, long leaseUntil, long afterId);
 
+  /**
+   * As {@link #claimDeliveries}, on a store that several nodes share: a destination's lane only
+   * where {@code owner} holds its lane lease ({@link #holdLanes}), a response_url's lane only when
+   * its deliveries were queued by {@code owner} (or adopted by it from a node that died), so that
+   * each lane is sent by one node at a time, in order. A store of one node: {@link #claimDeliveries}.
+   */
+  default Future<List<Delivery>> claimOwnedDeliveries(Collection<String> skipLanes, int perLane, int max,
+      String owner, long now, long leaseUntil, long afterId) {
+    return claimDeliveries(skipLanes, perLane, max, owner, now, leaseUntil, afterId);
+  }
+
+  // ---- several nodes (a store of one node grants everything)
+
+  /** True when several gateway nodes may share this store: lane leases and periodic recovery then matter. */
+  default boolean shared() {
+    return false;
+  }
+
+  /**
+   * Takes or renews the lease of {@code owner} on these lanes (a lane nobody holds, or whose lease
+   * expired, becomes owner's; a lane that a live node holds stays its). The future holds the lanes
+   * owner now holds, each with the time before which nothing may be sent to it (a Retry-After that
+   * its previous owner recorded with {@link #pauseLane}).
+   */
+  default Future<Map<String, Long>> holdLanes(String owner, Collection<String> lanes, long now, long leaseUntil) {
+    Map<String, Long> all = new java.util.HashMap<>();
+    lanes.forEach(l -> all.put(l, 0L));
+    return Future.succeededFuture(all);
+  }
+
+  /** Records that nothing may be sent to this lane before {@code until} (Retry-After), for whoever owns it next. */
+  default Future<Void> pauseLane(String lane, long until) {
+    return Future.succeededFuture();
+  }
+
+  /** Gives up every lane lease of {@code owner} (a graceful stop); the next owner waits until {@code pausedUntil}. */
+  default Future<Void> releaseLanes(String owner, long pausedUntil) {
+    return Future.succeededFuture();
+  }
+
   /** Extends the leases of what this owner still holds. */
   Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds, long leaseUntil);
 

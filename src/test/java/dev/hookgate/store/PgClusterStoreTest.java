@@ -1,0 +1,125 @@
+package dev.hookgate.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hookgate.Addresses;
+import dev.hookgate.e2e.PgTestDatabase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What several nodes on one PostgreSQL database need beyond the contract: lane leases, owned claims, adoption, NOTIFY. */
+class PgClusterStoreTest {
+  private PgTestDatabase db;
+  private Vertx vertx;
+  private PgStore a;
+  private PgStore b;
+
+  @BeforeEach
+  void open() throws Exception {
+    db = PgTestDatabase.create("PgClusterStoreTest");
+    vertx = Vertx.vertx();
+    a = node("node-a");
+    b = node("node-b");
+  }
+
+  private PgStore node(String id) throws Exception {
+    PgStore s = new PgStore(vertx, PgConnectOptions.fromUri(db.uri()), 2, id, Clock.systemUTC(), Duration.ofSeconds(30));
+    await(s.open());
+    return s;
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    try {
+      await(Future.join(a.close(), b.close()));
+      await(vertx.close());
+    } finally {
+      db.close();
+    }
+  }
+
+  @Test
+  void a_lane_has_one_owner_until_its_lease_expires_and_keeps_its_pause() throws Exception {
+    assertEquals(Map.of("dest:ops", 0L), await(a.holdLanes("node-a", List.of("dest:ops"), 1_000, 4_000)));
+    assertEquals(Map.of(), await(b.holdLanes("node-b", List.of("dest:ops"), 2_000, 5_000)));
+    await(a.pauseLane("dest:ops", 9_000));
+    assertEquals(Map.of("dest:ops", 9_000L), await(a.holdLanes("node-a", List.of("dest:ops"), 3_000, 6_000)));
+    assertEquals(Map.of(), await(b.holdLanes("node-b", List.of("dest:ops"), 6_000, 9_000)));
+    // a's lease (6,000) expired: b takes the lane over, with the Retry-After a recorded
+    assertEquals(Map.of("dest:ops", 9_000L), await(b.holdLanes("node-b", List.of("dest:ops"), 6_001, 9_001)));
+    assertEquals(Map.of(), await(a.holdLanes("node-a", List.of("dest:ops"), 6_002, 9_002)));
+    await(b.releaseLanes("node-b", 12_000));
+    assertEquals(Map.of("dest:ops", 12_000L), await(a.holdLanes("node-a", List.of("dest:ops"), 7_000, 10_000)));
+  }
+
+  @Test
+  void owned_claims_take_only_owned_destinations_and_own_replies() throws Exception {
+    await(a.enqueueDeliveries(List.of(dest("ops"), dest("dev"), reply("j1")), null, null, 0));
+    await(b.enqueueDeliveries(List.of(reply("j2")), null, null, 0));
+    await(a.holdLanes("node-a", List.of("dest:ops"), 1_000, 60_000));
+    await(b.holdLanes("node-b", List.of("dest:dev"), 1_000, 60_000));
+    long now = System.currentTimeMillis();
+    List<Delivery> forA = await(a.claimOwnedDeliveries(List.of(), 10, 100, "node-a", 1_000, now + 60_000, -1));
+    List<Delivery> forB = await(b.claimOwnedDeliveries(List.of(), 10, 100, "node-b", 1_000, now + 60_000, 0));
+    assertEquals(List.of("dest:ops", "resp:j1"), forA.stream().map(Delivery::lane).toList());
+    assertEquals(List.of("dest:dev", "resp:j2"), forB.stream().map(Delivery::lane).toList());
+  }
+
+  @Test
+  void the_replies_of_a_dead_node_are_adopted_whole() throws Exception {
+    await(b.enqueueDeliveries(List.of(reply("j2"), reply("j2")), null, null, 0));
+    long now = System.currentTimeMillis();
+    // b is alive: its replies stay its own
+    await(a.recover(now, c -> true, j -> List.of()));
+    assertEquals(0, await(a.claimOwnedDeliveries(List.of(), 10, 100, "node-a", now, now + 30_000, -1)).size());
+    // b's heartbeat is older than the liveness window (30 s): a adopts them
+    db.query("UPDATE nodes SET seen_at = 0 WHERE node = 'node-b'");
+    await(a.recover(System.currentTimeMillis(), c -> true, j -> List.of()));
+    assertEquals(2, await(a.claimOwnedDeliveries(List.of(), 10, 100, "node-a", now, now + 30_000, -1)).size());
+  }
+
+  @Test
+  void another_nodes_deliveries_wake_this_node_with_their_first_id() throws Exception {
+    LinkedBlockingQueue<Object> woken = new LinkedBlockingQueue<>();
+    vertx.eventBus().consumer(Addresses.DELIVERIES_READY, m -> woken.add(m.body() == null ? "null" : m.body()));
+    vertx.eventBus().consumer(Addresses.JOBS_READY, m -> woken.add("job"));
+    Thread.sleep(200);
+    woken.clear(); // the wake-ups of the LISTEN connections opening
+    await(b.enqueueDeliveries(List.of(dest("ops"), dest("ops")), null, null, 0));
+    Object first = woken.poll(5, TimeUnit.SECONDS);
+    assertTrue(first instanceof Long, "a delivery wake-up with an id: " + first);
+    long minId = db.query("SELECT MIN(id) AS m FROM deliveries").get(0).getLong("m");
+    assertEquals(minId, first);
+    await(b.enqueueJob(new NewJob("j9", "deploy", Map.of("text", "x"), "", 1_000), 10));
+    Object job;
+    do {
+      job = woken.poll(5, TimeUnit.SECONDS);
+    } while (job instanceof Long);
+    assertEquals("job", job);
+  }
+
+  private static NewDelivery dest(String destination) {
+    return new NewDelivery(destination, null, null, null, "alerts",
+        StoreContractTest.HELLO, 1_000, 1_000);
+  }
+
+  private static NewDelivery reply(String job) {
+    return new NewDelivery(null, "https://chat.example.org/hooks/commands/x", "ops", job, null,
+        StoreContractTest.HELLO, 1_000, 1_000);
+  }
+
+  private static <T> T await(Future<T> f) throws Exception {
+    return f.await(30, TimeUnit.SECONDS);
+  }
+}
