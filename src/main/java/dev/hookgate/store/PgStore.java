@@ -1,8 +1,5 @@
 package dev.hookgate.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.hookgate.protocol.ChatJson;
 import dev.hookgate.protocol.ChatMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,7 +15,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +53,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PgStore implements Store {
   private static final Logger LOG = LoggerFactory.getLogger(PgStore.class);
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
   /** Second key of the advisory locks that serialise enqueueJob per command ("hkgq"). */
   private static final int QUEUE_LOCK_CLASS = 0x686b6771;
   private static final long IDEMPOTENCY_PURGE_EVERY_NS = 60_000_000_000L;
@@ -310,7 +305,7 @@ public final class PgStore implements Store {
   @Override
   public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued) {
     return run("enqueueJob", () -> {
-      Tuple insert = Tuple.of(job.id(), job.command(), json(job.request()), job.responseUrl(), job.createdAt(),
+      Tuple insert = Tuple.of(job.id(), job.command(), RequestJson.encode(job.request()), job.responseUrl(), job.createdAt(),
           maxQueued);
       // the lock makes count-then-insert atomic per command across nodes
       return pool.withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock($1, hashtext($2))")
@@ -347,7 +342,7 @@ public final class PgStore implements Store {
             + "SELECT $3, $4, $5, $6, 'queued', $7 WHERE EXISTS (SELECT 1 FROM m) RETURNING 1), "
             + "n AS (SELECT pg_notify('" + JOBS_CHANNEL + "', '') FROM ins) "
             + "SELECT (SELECT COUNT(*) FROM m) AS marked, (SELECT COUNT(*) FROM n) AS notified")
-        .execute(Tuple.of(schedule, firedAt, job.id(), job.command(), json(job.request()), job.responseUrl(),
+        .execute(Tuple.of(schedule, firedAt, job.id(), job.command(), RequestJson.encode(job.request()), job.responseUrl(),
             job.createdAt()))
         .map(rs -> rs.iterator().next().getLong("marked") == 1));
   }
@@ -711,7 +706,7 @@ public final class PgStore implements Store {
   private static List<JobRecord> jobs(RowSet<Row> rs) {
     List<JobRecord> out = new ArrayList<>(rs.size());
     for (Row r : rs) {
-      out.add(new JobRecord(r.getString("id"), r.getString("command"), parseMap(r.getString("request")),
+      out.add(new JobRecord(r.getString("id"), r.getString("command"), RequestJson.decode(r.getString("request")),
           r.getString("response_url"), JobState.fromDb(r.getString("state")), r.getInteger("attempts"),
           r.getLong("created_at"), r.getLong("started_at"), r.getLong("finished_at"), r.getString("outcome")));
     }
@@ -730,19 +725,5 @@ public final class PgStore implements Store {
     return out;
   }
 
-  private static String json(Map<String, String> map) {
-    try {
-      return ChatJson.MAPPER.writeValueAsString(map);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  private static Map<String, String> parseMap(String json) {
-    try {
-      return new HashMap<>(ChatJson.MAPPER.readValue(json, STRING_MAP));
-    } catch (IOException e) {
-      throw new IllegalStateException("corrupt job request in store", e);
-    }
-  }
 }

@@ -1,12 +1,8 @@
 package dev.hookgate.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import dev.hookgate.protocol.ChatJson;
 import dev.hookgate.protocol.ChatMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,7 +27,6 @@ import java.util.function.Function;
  * group commit ({@link SqlWriter}). JDBC never runs on an event loop.
  */
 public final class SqliteStore implements Store {
-  private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {};
 
   private final Vertx vertx;
   private final Path path;
@@ -512,7 +507,7 @@ public final class SqliteStore implements Store {
         "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)");
     ps.setString(1, job.id());
     ps.setString(2, job.command());
-    ps.setString(3, json(job.request()));
+    ps.setString(3, RequestJson.encode(job.request()));
     ps.setString(4, job.responseUrl());
     ps.setLong(5, job.createdAt());
     ps.executeUpdate();
@@ -562,7 +557,7 @@ public final class SqliteStore implements Store {
   }
 
   private static JobRecord job(ResultSet rs) throws SQLException {
-    return new JobRecord(rs.getString("id"), rs.getString("command"), parseMap(rs.getString("request")),
+    return new JobRecord(rs.getString("id"), rs.getString("command"), RequestJson.decode(rs.getString("request")),
         rs.getString("response_url"), JobState.fromDb(rs.getString("state")), rs.getInt("attempts"),
         rs.getLong("created_at"), nullableLong(rs, "started_at"), nullableLong(rs, "finished_at"),
         rs.getString("outcome"));
@@ -581,19 +576,5 @@ public final class SqliteStore implements Store {
     return rs.wasNull() ? null : v;
   }
 
-  private static String json(Map<String, String> map) {
-    try {
-      return ChatJson.MAPPER.writeValueAsString(map);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
-  private static Map<String, String> parseMap(String json) {
-    try {
-      return new HashMap<>(ChatJson.MAPPER.readValue(json, STRING_MAP));
-    } catch (IOException e) {
-      throw new IllegalStateException("corrupt job request in store", e);
-    }
-  }
 }
