@@ -4,6 +4,7 @@ import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.DeliveryConfig;
 import dev.hookgate.config.DestinationConfig;
+import dev.hookgate.protocol.SafeText;
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.store.Delivery;
 import dev.hookgate.store.Lanes;
@@ -406,10 +407,17 @@ public final class DeliveryVerticle extends VerticleBase {
         .timeout(services.config().delivery().requestTimeout().toMillis())
         .putHeader("content-type", "application/json")
         .sendBuffer(Buffer.buffer(body))
-        .map(resp -> SendOutcome.classify(resp.statusCode(), resp.getHeader("retry-after"), resp.bodyAsString(),
+        .map(resp -> SendOutcome.classify(resp.statusCode(), resp.getHeader("retry-after"),
+            SafeText.scrub(resp.bodyAsString(), url),
             responseUrl, services.now()))
-        .otherwise(e -> new SendOutcome.Retry(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
-        .compose(outcome -> settle(lane, batch, outcome, started));
+        .otherwise(e -> new SendOutcome.Retry(SafeText.failure(e)))
+        .compose(outcome -> settle(lane, batch, outcome, started)
+            // the outcome is applied in memory already: a failed store write is left to the lease
+            // and the next sweep, never answered by sending again
+            .recover(e -> {
+              LOG.error("recording a delivery outcome failed: {}", e.getMessage());
+              return Future.succeededFuture();
+            }));
   }
 
   private Future<Void> settle(Lane lane, Coalescer.Batch batch, SendOutcome outcome, long started) {

@@ -44,6 +44,10 @@ final class ExecJob {
     }
   }
 
+  /** The only variables a job inherits from the gateway's environment. */
+  static final java.util.Set<String> INHERITED_ENV = java.util.Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE",
+      "TZ", "USER", "LOGNAME", "TMPDIR", "JAVA_HOME");
+
   /** Lines of stdout starting with this are progress reports, not output. */
   static final String PROGRESS_PREFIX = "::progress ";
 
@@ -53,6 +57,8 @@ final class ExecJob {
     spec.argv().forEach(a -> argv.add(Templates.render(a, scope)));
     ProcessBuilder pb = new ProcessBuilder(argv).directory(new File(spec.workdir()));
     Map<String, String> env = pb.environment();
+    // not the gateway's environment: it holds tokens, keys and passwords
+    env.keySet().retainAll(INHERITED_ENV);
     scope.forEach((k, v) -> {
       if (v instanceof String s && k.matches("[a-z_]+")) {
         env.put("HOOKGATE_" + k.toUpperCase(Locale.ROOT), s);

@@ -3,6 +3,7 @@ package dev.hookgate.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookgate.config.JobSpec;
 import dev.hookgate.protocol.ChatJson;
+import dev.hookgate.protocol.SafeText;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -43,11 +44,11 @@ final class HttpJob {
       values.put("json", jsonValues(body));
       if (response.statusCode() / 100 != 2) {
         return (JobResult) new JobResult.Failed("HTTP " + response.statusCode() + " from " + host,
-            abbreviate(body), values);
+            abbreviate(SafeText.scrub(body, url)), values);
       }
       return new JobResult.Succeeded(body, values);
     }).recover(e -> Future.succeededFuture(new JobResult.Failed("request to " + host + " failed: "
-        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), "", Map.of())));
+        + SafeText.failure(e), "", Map.of())));
   }
 
   /** The JSON body as maps and lists that Mustache walks ({@code {{json.a.b}}}); empty when not JSON. */

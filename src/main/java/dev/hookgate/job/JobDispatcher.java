@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class JobDispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
   private static final long POLL_MS = 1000;
+  private static final long NO_DEADLINE_MS = 7L * 24 * 3_600_000;
   /** Claims are at most this often: under load one claim serves many queued jobs. */
   private static final long MIN_CLAIM_INTERVAL_MS = 5;
 
@@ -126,10 +127,9 @@ public final class JobDispatcher extends VerticleBase {
   private void dispatch(JobRecord job) {
     running.merge(job.command(), 1, Integer::sum);
     runningIds.add(job.id());
-    long timeout = services.config().runnable(job.command()).map(c -> c.job().timeout().toMillis()).orElse(60_000L)
-        + 60_000;
-    LOG.info("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
-    vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job), new DeliveryOptions().setSendTimeout(timeout))
+    // no reply deadline of its own: a job may wait for a free worker, and its own timeout bounds it;
+    // meanwhile its lease is renewed, so no other claim takes it
+    vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job), new DeliveryOptions().setSendTimeout(NO_DEADLINE_MS))
         .onComplete(r -> {
           running.merge(job.command(), -1, Integer::sum);
           runningIds.remove(job.id());

@@ -26,7 +26,8 @@ public final class IncomingHookRequest {
       Set.of("text", "username", "icon_url", "icon_emoji", "channel", "type", "root_id");
   private static final Set<String> OBJECT_FIELDS = Set.of("props", "priority");
   private static final Pattern CONTROL_CHAR_VALUES = Pattern.compile(
-      "(?s)\"(text|fallback|pretext|author_name|title|value)\"\\s*:\\s*\"(\\\\\"|[^\"])*\"");
+      // possessive and escape-aware: no backtracking, no recursion depth growing with the text
+      "(?s)\"(text|fallback|pretext|author_name|title|value)\"\\s*:\\s*\"(?:\\\\.|[^\"\\\\])*+\"");
 
   private IncomingHookRequest() {}
 

@@ -41,6 +41,7 @@ class SlashCommandE2ETest {
     Path fail = script("fail.sh", "#!/bin/sh\necho partial\necho 'disk full' >&2\nexit 3\n");
     Path progress = script("progress.sh", "#!/bin/sh\necho '::progress fetching data'\necho line one\n"
         + "echo '::progress too soon: throttled'\necho line two\n");
+    Path envNames = script("env-names.sh", "#!/bin/sh\nenv | cut -d= -f1 | sort | tr '\\n' ' '\n");
     Path slow = script("slow.sh", "#!/bin/sh\nsleep 30 &\necho $! > \"$1\"\nsleep 30\n");
     gw = TestGateway.start("""
         store: {path: "${DB}"}
@@ -84,12 +85,15 @@ class SlashCommandE2ETest {
           progress:
             token: %3$s
             job: {exec: ["%8$s"], timeout: 10s}
+          envnames:
+            token: %3$s
+            job: {exec: ["%9$s"], env: {REPORT_FORMAT: csv}}
           busy:
             token: %3$s
             job: {exec: ["%6$s", "/dev/null"], timeout: 2s}
             concurrency: 1
             max-queued: 1
-        """.formatted(chat.port(), chat.incomingHookUrl("fallbackid"), TOKEN, echoArgs, fail, slow, chat.base(), progress));
+        """.formatted(chat.port(), chat.incomingHookUrl("fallbackid"), TOKEN, echoArgs, fail, slow, chat.base(), progress, envNames));
   }
 
   @AfterAll
@@ -187,6 +191,17 @@ class SlashCommandE2ETest {
     assertEquals("line one\nline two", posts.get(1).text());
     Thread.sleep(300); // the throttled line must not arrive late
     assertEquals(2, chat.postsTo(responseUrl.substring(responseUrl.indexOf("/hooks/"))).size());
+  }
+
+  @Test
+  void execJobsSeeOnlyASafeEnvironmentNotTheGatewaysSecrets() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    invoke("envnames", "", responseUrl);
+    java.util.Set<String> allowed = new java.util.HashSet<>(java.util.Set.of("PATH", "HOME", "LANG", "LC_ALL",
+        "LC_CTYPE", "TZ", "USER", "LOGNAME", "TMPDIR", "JAVA_HOME", "REPORT_FORMAT", "PWD", "SHLVL", "_"));
+    for (String name : awaitPosts(responseUrl, 1).get(0).text().trim().split(" ")) {
+      assertTrue(allowed.contains(name) || name.startsWith("HOOKGATE_"), "the job sees " + name);
+    }
   }
 
   @Test

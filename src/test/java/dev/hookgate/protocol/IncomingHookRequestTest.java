@@ -228,4 +228,12 @@ class IncomingHookRequestTest {
     assertEquals(form, IncomingHookRequest.isForm(contentType));
     assertFalse(IncomingHookRequest.isForm(null));
   }
+
+  @Test
+  void longTextWithARawNewlineIsEscapedWithoutExhaustingTheStack() {
+    String text = "x".repeat(200_000) + "\n" + "y".repeat(200_000);
+    String body = "{\"text\": \"" + text + "\"}";
+    ChatMessage m = IncomingHookRequest.parse("application/json", body.getBytes(java.nio.charset.StandardCharsets.UTF_8), 256);
+    assertEquals(text, m.text());
+  }
 }
