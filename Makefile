@@ -4,7 +4,7 @@ JAR := target/hookgate.jar
 SOURCES := $(shell find src conf -path src/test/browser/node_modules -prune -o -type f -print 2>/dev/null) pom.xml
 BROWSER_MODULES := src/test/browser/node_modules/.package-lock.json
 
-.PHONY: run test jar bench check-config clean browser-deps
+.PHONY: run test jar bench bench-pg check-config clean browser-deps
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
@@ -26,6 +26,10 @@ browser-deps: $(BROWSER_MODULES)
 $(BROWSER_MODULES): src/test/browser/package.json src/test/browser/package-lock.json
 	npm ci --prefix src/test/browser --no-audit --no-fund
 	touch $@
+
+## relay on PostgreSQL vs SQLite, one and two nodes (needs PostgreSQL: BENCH_PG_URI); results in bench/results/latest-pg.md
+bench-pg: $(JAR)
+	bench/pg.sh
 
 ## validate a config file: make check-config CONFIG=conf/hookgate.yaml
 check-config: $(JAR)

@@ -125,8 +125,8 @@ public final class ConfigParser {
         try {
           io.vertx.pgclient.PgConnectOptions.fromUri(uri);
         } catch (RuntimeException e) {
-          pg.problem("uri", "is not a PostgreSQL URI (postgresql://user:password@host:port/database): "
-              + e.getMessage());
+          // not the parser's message: it repeats the URI, password included
+          pg.problem("uri", "is not a PostgreSQL URI (postgresql://user:password@host:port/database)");
         }
       }
     } else if (!kind.equals("sqlite")) {

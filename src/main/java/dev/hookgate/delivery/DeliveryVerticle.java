@@ -4,6 +4,7 @@ import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.DeliveryConfig;
 import dev.hookgate.config.DestinationConfig;
+import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.protocol.SafeText;
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.store.Delivery;
@@ -469,9 +470,15 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** A response_url that cannot be used any more: its deliveries move to the command's fallback destination. */
   private Future<Void> fallBack(Lane lane, List<Delivery> ds, String reason) {
-    Map<String, List<Delivery>> byFallback = ds.stream().collect(Collectors.groupingBy(
-        d -> d.fallback() != null && services.config().destinations().containsKey(d.fallback()) ? d.fallback() : ""));
+    // an incoming hook posts in the channel: what was meant for one user (ephemeral) stays private
+    Map<Boolean, List<Delivery>> privateOnes = ds.stream().collect(Collectors.partitioningBy(
+        d -> CommandReply.EPHEMERAL.equals(d.message().responseType())));
     List<Future<Void>> done = new ArrayList<>();
+    if (!privateOnes.get(true).isEmpty()) {
+      done.add(bury(lane, privateOnes.get(true), reason + "; an ephemeral message is not posted in a channel"));
+    }
+    Map<String, List<Delivery>> byFallback = privateOnes.get(false).stream().collect(Collectors.groupingBy(
+        d -> d.fallback() != null && services.config().destinations().containsKey(d.fallback()) ? d.fallback() : ""));
     byFallback.forEach((fallback, group) -> {
       if (fallback.isEmpty()) {
         done.add(bury(lane, group, reason + ", and no fallback destination"));

@@ -33,7 +33,9 @@ public sealed interface SendOutcome {
       return new Retry(reason);
     }
     if (responseUrl && (status == 404 || status == 410
-        || (status == 400 && body != null && (body.contains("Invalid webhook") || body.contains("Expired url"))))) {
+        || (status == 400 && body != null && (body.contains("Invalid webhook") || body.contains("Expired url")
+            // Mattermost v8+ wraps the 6th use as web.command_webhook.general.app_error
+            || body.contains("command_webhook.try_use") || body.contains("web.command_webhook.general"))))) {
       return new Spent(reason);
     }
     return new Rejected(reason);

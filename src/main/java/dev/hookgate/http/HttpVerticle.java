@@ -280,7 +280,10 @@ public final class HttpVerticle extends VerticleBase {
     HealthChecks checks = HealthChecks.create(vertx);
     checks.register("store", 2000, promise -> services.store().ping(services.nodeId(), services.now())
         .onSuccess(v -> promise.complete(Status.OK()))
-        .onFailure(e -> promise.complete(Status.KO(new JsonObject().put("error", e.getMessage())))));
+        .onFailure(e -> {
+          LOG.error("health: the store refused a write: {}", e.getMessage());
+          promise.complete(Status.KO(new JsonObject().put("reason", "the store refused a write (see the log)")));
+        }));
     checks.register("verticles", promise -> promise.complete(services.ready().get() ? Status.OK()
         : Status.KO(new JsonObject().put("reason", "starting or stopping"))));
     return checks;

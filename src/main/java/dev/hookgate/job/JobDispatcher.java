@@ -127,9 +127,11 @@ public final class JobDispatcher extends VerticleBase {
   private void dispatch(JobRecord job) {
     running.merge(job.command(), 1, Integer::sum);
     runningIds.add(job.id());
+    LOG.info("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
     // no reply deadline of its own: a job may wait for a free worker, and its own timeout bounds it;
     // meanwhile its lease is renewed, so no other claim takes it
-    vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job), new DeliveryOptions().setSendTimeout(NO_DEADLINE_MS))
+    vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job),
+            new DeliveryOptions().setSendTimeout(NO_DEADLINE_MS))
         .onComplete(r -> {
           running.merge(job.command(), -1, Integer::sum);
           runningIds.remove(job.id());

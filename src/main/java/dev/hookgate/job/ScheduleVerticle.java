@@ -66,7 +66,10 @@ public final class ScheduleVerticle extends VerticleBase {
         catchUp(s, last.get(), now);
       }
       next(s, now);
-    }).onFailure(e -> LOG.error("schedule {}: cannot read its last run: {}", s.name(), e.getMessage()));
+    }).onFailure(e -> {
+      LOG.error("schedule {}: cannot read its last run, trying again: {}", s.name(), e.getMessage());
+      armed.remove(s.name()); // the next reconcile arms it again
+    });
   }
 
   private void catchUp(ScheduleConfig s, long last, long now) {

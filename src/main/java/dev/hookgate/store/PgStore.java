@@ -70,6 +70,7 @@ public final class PgStore implements Store {
   private static final long LISTEN_BACKOFF_MAX_MS = 10_000;
 
   private final Vertx vertx;
+  private final PgNotifier notifier;
   private final PgConnectOptions connectOptions;
   private final int poolSize;
   private final String nodeId;
@@ -93,6 +94,7 @@ public final class PgStore implements Store {
   public PgStore(Vertx vertx, PgConnectOptions connectOptions, int poolSize, String nodeId, Clock clock,
       Duration liveness) {
     this.vertx = vertx;
+    this.notifier = new PgNotifier(vertx, () -> pool);
     this.connectOptions = connectOptions;
     this.poolSize = poolSize;
     this.nodeId = nodeId;
@@ -312,15 +314,16 @@ public final class PgStore implements Store {
           .execute(Tuple.of(QUEUE_LOCK_CLASS, job.command()))
           .compose(v -> c.preparedQuery("WITH q AS (SELECT COUNT(*) AS n FROM jobs WHERE command = $2 AND state = 'queued'), "
               + "ins AS (INSERT INTO jobs (id, command, request, response_url, state, created_at) "
-              + "SELECT $1, $2, $3, $4, 'queued', $5 FROM q WHERE q.n < $6 RETURNING id), "
-              + "n AS (SELECT pg_notify('" + JOBS_CHANNEL + "', '') FROM ins) "
-              + "SELECT q.n, (SELECT COUNT(*) FROM ins) AS inserted, (SELECT COUNT(*) FROM n) AS notified FROM q")
+              + "SELECT $1, $2, $3, $4, 'queued', $5 FROM q WHERE q.n < $6 RETURNING id) "
+              + "SELECT q.n, (SELECT COUNT(*) FROM ins) AS inserted FROM q")
               .execute(insert))
           .map(rs -> {
             Row r = rs.iterator().next();
-            return r.getLong("inserted") == 1
-                ? new EnqueueResult.Accepted(job.id())
-                : new EnqueueResult.QueueFull(r.getLong("n").intValue());
+            if (r.getLong("inserted") == 1) {
+              notifier.jobsQueued();
+              return new EnqueueResult.Accepted(job.id());
+            }
+            return new EnqueueResult.QueueFull(r.getLong("n").intValue());
           }));
     });
   }
@@ -471,8 +474,12 @@ public final class PgStore implements Store {
         if (deliveries.isEmpty()) {
           return Future.succeededFuture(true);
         }
-        return pool.preparedQuery("WITH ins AS (" + INSERT_DELIVERIES + "ORDER BY ord RETURNING id), "
-            + NOTIFY_INSERTED + "SELECT COUNT(*) FROM n").execute(t).map(true);
+        return pool.preparedQuery("WITH ins AS (" + INSERT_DELIVERIES + "ORDER BY ord RETURNING id) "
+            + "SELECT MIN(id) AS first FROM ins").execute(t)
+            .map(rs -> {
+              notifier.deliveriesQueued(rs.iterator().next().getLong("first"));
+              return true;
+            });
       }
       long now = deliveries.isEmpty() ? clock.millis() : deliveries.get(0).createdAt();
       t.addString(scope == null ? "" : scope).addString(key).addLong(now).addLong(windowMs);
@@ -481,10 +488,14 @@ public final class PgStore implements Store {
       return pool.preparedQuery("WITH k AS (INSERT INTO idempotency_keys (scope, key, created_at) VALUES ($11, $12, $13) "
               + "ON CONFLICT (scope, key) DO UPDATE SET created_at = excluded.created_at "
               + "WHERE idempotency_keys.created_at < excluded.created_at - $14 RETURNING 1), "
-              + "ins AS (" + INSERT_DELIVERIES + "WHERE EXISTS (SELECT 1 FROM k) ORDER BY ord RETURNING id), "
-              + NOTIFY_INSERTED + "SELECT (SELECT COUNT(*) FROM k) AS accepted, (SELECT COUNT(*) FROM n) AS notified")
+              + "ins AS (" + INSERT_DELIVERIES + "WHERE EXISTS (SELECT 1 FROM k) ORDER BY ord RETURNING id) "
+              + "SELECT (SELECT COUNT(*) FROM k) AS accepted, (SELECT MIN(id) FROM ins) AS first")
           .execute(t)
-          .map(rs -> rs.iterator().next().getLong("accepted") == 1)
+          .map(rs -> {
+            Row r = rs.iterator().next();
+            notifier.deliveriesQueued(r.getLong("first"));
+            return r.getLong("accepted") == 1;
+          })
           .onSuccess(v -> purgeIdempotencyKeys(now - windowMs));
     });
   }

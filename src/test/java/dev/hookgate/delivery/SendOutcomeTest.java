@@ -1,5 +1,7 @@
 package dev.hookgate.delivery;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
@@ -103,5 +105,12 @@ class SendOutcomeTest {
   @ValueSource(ints = {100, 301, 302, 304})
   void unexpectedNonErrorStatusesAreRejected(int status) {
     assertInstanceOf(SendOutcome.Rejected.class, classify(status, "", false));
+  }
+
+  @Test
+  void mattermostV8WrappedSixthUseIsSpent() {
+    String body = "{\"id\":\"web.command_webhook.general.app_error\",\"message\":\"Failed to handle command webhook ….\","
+        + "\"status_code\":400}";
+    assertTrue(SendOutcome.classify(400, null, body, true, 0) instanceof SendOutcome.Spent);
   }
 }

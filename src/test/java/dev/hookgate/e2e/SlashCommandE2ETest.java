@@ -85,6 +85,10 @@ class SlashCommandE2ETest {
           progress:
             token: %3$s
             job: {exec: ["%8$s"], timeout: 10s}
+          private:
+            token: %3$s
+            job: {template: "only for you: {{text}}"}
+            reply: {response-type: ephemeral, fallback: fallback-hook}
           envnames:
             token: %3$s
             job: {exec: ["%9$s"], env: {REPORT_FORMAT: csv}}
@@ -268,6 +272,19 @@ class SlashCommandE2ETest {
     FakeChatServer.Post post = chat.postsTo("/hooks/fallbackid").get(before);
     assertTrue(post.text().endsWith("Payload : late result"), post.text());
     assertTrue(chat.postsTo(responseUrl.substring(responseUrl.indexOf("/hooks/"))).isEmpty());
+  }
+
+  @Test
+  void anEphemeralReplyIsNeverPostedInAChannelThroughTheFallback() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    chat.expire(responseUrl);
+    int before = chat.postsTo("/hooks/fallbackid").size();
+    invoke("private", "secret numbers", responseUrl);
+    var store = gw.gateway().services().store();
+    await("the reply to become a dead letter", 10_000, () -> store.deliveries(dev.hookgate.store.DeliveryState.DEAD, 50)
+        .await().stream().anyMatch(d -> d.message().text().equals("only for you: secret numbers")
+            && d.lastError().contains("an ephemeral message is not posted in a channel")));
+    assertEquals(before, chat.postsTo("/hooks/fallbackid").size());
   }
 
   @Test
