@@ -14,6 +14,12 @@ import java.util.List;
  * complete posts instead of an hour-long trickle.
  */
 final class Coalescer {
+  /**
+   * A merged post stays well under Mattermost's default body limit (MaximumPayloadSizeBytes,
+   * 300,000): beyond, the chat server would refuse every message of the batch at once.
+   */
+  static final int MAX_POST_BYTES = 200_000;
+
   private Coalescer() {}
 
   /** A post and the deliveries it carries. */
@@ -30,6 +36,7 @@ final class Coalescer {
     int length = PostSplitter.length(text.toString());
     ArrayNode attachments = head.message().attachments();
     var envelope = head.message().envelope();
+    int bytes = utf8Length(head.message());
     for (int i = 1; i < ready.size(); i++) {
       ChatMessage next = ready.get(i).message();
       if (!next.envelope().equals(envelope)) {
@@ -37,10 +44,13 @@ final class Coalescer {
       }
       String t = next.text();
       int extra = t.isEmpty() ? 0 : PostSplitter.length(t) + (length > 0 ? 1 : 0);
+      int nextBytes = utf8Length(next);
       if (length + extra > maxPostChars
-          || attachments.size() + next.attachments().size() > ChatMessage.MAX_ATTACHMENTS) {
+          || attachments.size() + next.attachments().size() > ChatMessage.MAX_ATTACHMENTS
+          || bytes + nextBytes > MAX_POST_BYTES) {
         break;
       }
+      bytes += nextBytes;
       if (!t.isEmpty()) {
         if (length > 0) {
           text.append('\n');
@@ -55,5 +65,9 @@ final class Coalescer {
       return new Batch(head.message(), taken);
     }
     return new Batch(head.message().withText(text.toString()).withAttachments(attachments), taken);
+  }
+
+  private static int utf8Length(ChatMessage m) {
+    return m.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
   }
 }

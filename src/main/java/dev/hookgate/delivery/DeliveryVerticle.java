@@ -58,6 +58,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Map<String, Lane> lanes = new HashMap<>();
   private WebClient client;
   private RetryPolicy retry;
+  private List<java.time.Duration> retryBackoff;
   private int held;
   private boolean claiming;
   private boolean claimAgain;
@@ -98,7 +99,7 @@ public final class DeliveryVerticle extends VerticleBase {
         .setKeepAlive(true)
         .setVerifyHost(true)
         .setUserAgent("hookgate/1"));
-    retry = new RetryPolicy(d.backoff(), RandomGenerator.getDefault());
+    retryPolicy();
     shared = services.store().shared();
     if (shared) {
       holdLanes();
@@ -451,7 +452,7 @@ public final class DeliveryVerticle extends VerticleBase {
     if (attempts >= policy.maxAttempts() || now - oldest > policy.maxAge().toMillis()) {
       return bury(lane, ds, "gave up after " + attempts + " attempts: " + outcome.reason());
     }
-    long wait = limited ? ((SendOutcome.RateLimited) outcome).waitMs() : retry.backoffMs(attempts);
+    long wait = limited ? ((SendOutcome.RateLimited) outcome).waitMs() : retryPolicy().backoffMs(attempts);
     lane.blockedUntil = Math.max(lane.blockedUntil, now + wait);
     lane.requeueFront(tried);
     if (limited && shared && Lanes.isDestination(lane.name)) { // for whoever owns the lane next
@@ -525,6 +526,16 @@ public final class DeliveryVerticle extends VerticleBase {
   /** A lane as a metric label: the destination's name, or {@code response_url} (its id is a secret). */
   static String metricLane(String lane) {
     return Lanes.isDestination(lane) ? lane.substring(Lanes.DESTINATION_PREFIX.length()) : "response_url";
+  }
+
+  /** The retry schedule of the current config (a reload may change it). */
+  private RetryPolicy retryPolicy() {
+    List<java.time.Duration> backoff = services.config().delivery().backoff();
+    if (!backoff.equals(retryBackoff)) {
+      retryBackoff = backoff;
+      retry = new RetryPolicy(backoff, RandomGenerator.getDefault());
+    }
+    return retry;
   }
 
   /** A lane's name for logs: a destination, or the response_url of a job (never the URL: it holds a secret). */

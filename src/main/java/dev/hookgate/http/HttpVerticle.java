@@ -83,6 +83,8 @@ public final class HttpVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(http.host())
         .setMaxFormAttributeSize(http.maxBodyBytes())
+        .setMaxFormFields(http.maxFormFields())
+        .setMaxFormBufferedBytes(http.maxBodyBytes())
         .setMaxHeaderSize(http.maxHeaderBytes())
         .setIdleTimeout((int) Math.min(Integer.MAX_VALUE, http.idleTimeout().toMillis()))
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)

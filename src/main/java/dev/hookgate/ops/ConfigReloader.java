@@ -95,6 +95,9 @@ public final class ConfigReloader {
     if (!a.jobs().equals(b.jobs())) {
       keys.add("jobs");
     }
+    if (!a.delivery().connectTimeout().equals(b.delivery().connectTimeout())) {
+      keys.add("delivery.connect-timeout");
+    }
     return keys;
   }
 

@@ -69,6 +69,10 @@ final class SqliteSchema {
         name TEXT PRIMARY KEY,
         last_fired_at INTEGER NOT NULL
       );
+      """,
+      // 4: purging old idempotency keys must not scan the table
+      """
+      CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
       """);
 
   private SqliteSchema() {}

@@ -31,6 +31,9 @@ public final class SqliteStore implements Store {
   private final Vertx vertx;
   private final Path path;
   private SqlWriter writer;
+  private static final long IDEMPOTENCY_PURGE_EVERY_MS = 60_000;
+  /** Writer thread only. */
+  private long lastIdempotencyPurge;
   /** Prepared once, reused: only the writer thread touches the connection and this cache. */
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
@@ -281,20 +284,22 @@ public final class SqliteStore implements Store {
     return writer.submit("enqueueDeliveries", c -> {
       if (key != null) {
         long now = deliveries.isEmpty() ? System.currentTimeMillis() : deliveries.get(0).createdAt();
-        {
-        PreparedStatement ps = stmt(c, "DELETE FROM idempotency_keys WHERE created_at < ?");
-          ps.setLong(1, now - windowMs);
-          ps.executeUpdate();
+        if (now - lastIdempotencyPurge >= IDEMPOTENCY_PURGE_EVERY_MS) { // once a minute, not per request
+          lastIdempotencyPurge = now;
+          PreparedStatement purge = stmt(c, "DELETE FROM idempotency_keys WHERE created_at < ?");
+          purge.setLong(1, now - windowMs);
+          purge.executeUpdate();
         }
-        {
-        PreparedStatement ps = stmt(c,
-            "INSERT OR IGNORE INTO idempotency_keys(scope, key, created_at) VALUES (?,?,?)");
-          ps.setString(1, scope);
-          ps.setString(2, key);
-          ps.setLong(3, now);
-          if (ps.executeUpdate() == 0) {
-            return false;
-          }
+        // a key older than the window is taken over; a younger one drops the request
+        PreparedStatement ps = stmt(c, "INSERT INTO idempotency_keys(scope, key, created_at) VALUES (?,?,?) "
+            + "ON CONFLICT(scope, key) DO UPDATE SET created_at = excluded.created_at "
+            + "WHERE idempotency_keys.created_at < excluded.created_at - ?");
+        ps.setString(1, scope);
+        ps.setString(2, key);
+        ps.setLong(3, now);
+        ps.setLong(4, windowMs);
+        if (ps.executeUpdate() == 0) {
+          return false;
         }
       }
       insertDeliveries(c, deliveries);

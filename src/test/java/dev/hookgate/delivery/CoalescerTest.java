@@ -146,4 +146,15 @@ class CoalescerTest {
     Coalescer.take(List.of(head, withAttachments(2, "b", 1)), MAX);
     assertEquals(before, head.message().encode());
   }
+
+  @Test
+  void aMergedPostStaysUnderTheChatServersBodyLimit() {
+    String big = "é".repeat(30_000); // 60,000 bytes each, 30,000 characters
+    List<Delivery> heavy = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      heavy.add(delivery(i + 1, ChatMessage.fromJson("{\"channel\":\"#ops\"}").withText(big)));
+    }
+    Coalescer.Batch batch = Coalescer.take(heavy, 1_000_000);
+    assertEquals(3, batch.deliveries().size());
+  }
 }

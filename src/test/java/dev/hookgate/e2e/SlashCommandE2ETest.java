@@ -364,6 +364,16 @@ class SlashCommandE2ETest {
   }
 
   @Test
+  void formTokenIsEnoughWhenTheHeaderCarriesAnotherCredential() throws Exception {
+    // Mattermost's outgoing OAuth connections replace the header with their own Bearer token
+    String responseUrl = chat.issueResponseUrl();
+    HttpResponse<String> r = gw.postForm("/commands/echo", mattermostForm("echo", "oauth", responseUrl),
+        "Authorization", "Bearer some-oauth-access-token");
+    assertEquals(200, r.statusCode(), r.body());
+    awaitPosts(responseUrl, 1);
+  }
+
+  @Test
   void missingFieldsAre400NamingThem() throws Exception {
     HttpResponse<String> r = gw.postForm("/commands/echo", "token=" + TOKEN + "&text=hi&channel_id=c");
     assertEquals(400, r.statusCode());
