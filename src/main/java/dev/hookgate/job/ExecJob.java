@@ -118,24 +118,49 @@ final class ExecJob {
   }
 
   /** Reads up to {@code cap} bytes, then drains the rest so that the process never blocks on a full pipe. */
-  /** stdout, line by line: progress lines go to {@code progress}, the rest is output (capped). */
+  /**
+   * stdout, line by line: progress lines go to {@code progress}, the rest is output, capped at
+   * {@code cap} bytes. Lines are cut from the raw bytes, so memory stays bounded even for output
+   * without newlines; past the cap the rest is read and dropped (the process never blocks).
+   */
   private static byte[] captureLines(InputStream in, int cap, java.util.function.Consumer<String> progress)
       throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
-    String line;
-    while ((line = reader.readLine()) != null) {
-      if (line.startsWith(PROGRESS_PREFIX)) {
-        progress.accept(line.substring(PROGRESS_PREFIX.length()).strip());
-        continue;
-      }
-      byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-      int keep = Math.min(bytes.length, cap - out.size());
-      if (keep > 0) {
-        out.write(bytes, 0, keep);
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    byte[] prefix = PROGRESS_PREFIX.getBytes(StandardCharsets.UTF_8);
+    byte[] buf = new byte[8192];
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      for (int i = 0; i < n; i++) {
+        if (buf[i] == '\n') {
+          endLine(line, out, cap, prefix, progress, true);
+        } else if (line.size() < cap + prefix.length) {
+          line.write(buf[i]);
+        }
       }
     }
+    endLine(line, out, cap, prefix, progress, false);
     return out.toByteArray();
+  }
+
+  private static void endLine(ByteArrayOutputStream line, ByteArrayOutputStream out, int cap, byte[] prefix,
+      java.util.function.Consumer<String> progress, boolean newline) {
+    byte[] bytes = line.toByteArray();
+    line.reset();
+    if (bytes.length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length)) {
+      progress.accept(new String(bytes, prefix.length, bytes.length - prefix.length, StandardCharsets.UTF_8).strip());
+      return;
+    }
+    if (!newline && bytes.length == 0) {
+      return;
+    }
+    int keep = Math.min(bytes.length, cap - out.size());
+    if (keep > 0) {
+      out.write(bytes, 0, keep);
+    }
+    if (newline && out.size() < cap) {
+      out.write('\n');
+    }
   }
 
   private static byte[] capture(InputStream in, int cap) throws IOException {

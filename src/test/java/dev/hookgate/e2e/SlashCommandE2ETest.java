@@ -89,6 +89,9 @@ class SlashCommandE2ETest {
             token: %3$s
             job: {template: "only for you: {{text}}"}
             reply: {response-type: ephemeral, fallback: fallback-hook}
+          flood:
+            token: %3$s
+            job: {exec: [sh, -c, "head -c 5000000 /dev/zero | tr '\\\\000' x"], max-output-bytes: 1024}
           envnames:
             token: %3$s
             job: {exec: ["%9$s"], env: {REPORT_FORMAT: csv}}
@@ -206,6 +209,18 @@ class SlashCommandE2ETest {
     for (String name : awaitPosts(responseUrl, 1).get(0).text().trim().split(" ")) {
       assertTrue(allowed.contains(name) || name.startsWith("HOOKGATE_"), "the job sees " + name);
     }
+  }
+
+  @Test
+  void outputWithoutNewlinesIsCappedNotHeldWhole() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    invoke("flood", "", responseUrl);
+    // 1,024 bytes kept of 5 MB, split into posts of 200 characters: five through the response_url, and the
+    // last 24 characters a dead letter (five uses spent, no fallback)
+    assertEquals("x".repeat(1000), joined(awaitPosts(responseUrl, 5)).replace("\n", ""));
+    var store = gw.gateway().services().store();
+    await("the sixth part to be dead", 10_000, () -> store.deliveries(dev.hookgate.store.DeliveryState.DEAD, 50)
+        .await().stream().anyMatch(d -> d.message().text().equals("x".repeat(24))));
   }
 
   @Test
