@@ -46,11 +46,11 @@ public final class ConfigLoader {
     return given.orElse(DEFAULT_PATH);
   }
 
-  public static ConfigRetriever retriever(Vertx vertx, String path, long scanPeriodMs) {
+  private static ConfigRetriever retriever(Vertx vertx, String path) {
     ConfigStoreOptions yaml = new ConfigStoreOptions().setType("file").setFormat("yaml")
         .setConfig(new JsonObject().put("path", path));
     return ConfigRetriever.create(vertx, new ConfigRetrieverOptions().addStore(yaml)
-        .setIncludeDefaultStores(false).setScanPeriod(scanPeriodMs));
+        .setIncludeDefaultStores(false).setScanPeriod(-1)); // reloads: see ops.ConfigReloader
   }
 
   /** Reads and validates once. Fails with {@link ConfigException} on any problem. */
@@ -58,7 +58,7 @@ public final class ConfigLoader {
     if (!path.equals(DEFAULT_PATH) && !Files.isRegularFile(Path.of(path))) {
       return Future.failedFuture(new ConfigException(List.of("config file " + path + ": not found")));
     }
-    ConfigRetriever retriever = retriever(vertx, path, -1);
+    ConfigRetriever retriever = retriever(vertx, path);
     return retriever.getConfig()
         .recover(e -> Future.failedFuture(new ConfigException(List.of("config file " + path + ": "
             + e.getMessage()))))

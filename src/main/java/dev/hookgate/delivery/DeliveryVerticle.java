@@ -112,7 +112,7 @@ public final class DeliveryVerticle extends VerticleBase {
           backlogLanes.clear();
           b.keySet().stream().filter(Lanes::isDestination).forEach(backlogLanes::add);
           Map<String, long[]> byDestination = new HashMap<>();
-          b.forEach((lane, v) -> byDestination.merge(metricLane(lane), v.clone(),
+          b.forEach((lane, v) -> byDestination.merge(Lanes.publicName(lane), v.clone(),
               (x, y) -> new long[] {x[0] + y[0], Math.min(x[1], y[1])}));
           services.metrics().backlog(byDestination, services.now());
         }));
@@ -378,7 +378,7 @@ public final class DeliveryVerticle extends VerticleBase {
       send(lane, dest, batch).onComplete(r -> {
         lane.inFlight--;
         if (r.failed()) {
-          LOG.error("delivery to lane {} failed internally: {}", safeLane(lane.name), r.cause().toString());
+          LOG.error("delivery to lane {} failed internally: {}", Lanes.logName(lane.name), r.cause().toString());
           lane.requeueFront(batch.deliveries());
           lane.blockedUntil = services.now() + 1000;
         }
@@ -428,10 +428,10 @@ public final class DeliveryVerticle extends VerticleBase {
     String what = ds.size() == 1 ? "delivery " + ds.get(0).id() : ds.size() + " deliveries " + ds.get(0).id() + ".."
         + ds.get(ds.size() - 1).id();
     if (outcome instanceof SendOutcome.Delivered) {
-      LOG.info("{} to {} delivered in {} ms", what, safeLane(lane.name), now - started);
-      services.metrics().delivery(metricLane(lane.name), "delivered", ds.size());
+      LOG.info("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
+      services.metrics().delivery(Lanes.publicName(lane.name), "delivered", ds.size());
       if (ds.size() > 1) {
-        services.metrics().coalesced(metricLane(lane.name), ds.size());
+        services.metrics().coalesced(Lanes.publicName(lane.name), ds.size());
       }
       lane.forget(ds);
       held -= ds.size();
@@ -459,8 +459,8 @@ public final class DeliveryVerticle extends VerticleBase {
       services.store().pauseLane(lane.name, now + wait)
           .onFailure(e -> LOG.warn("recording the pause of {} failed: {}", lane.name, e.getMessage()));
     }
-    services.metrics().delivery(metricLane(lane.name), limited ? "rate_limited" : "retried", ds.size());
-    LOG.warn("{} to {}: {}; lane paused {} ms", what, safeLane(lane.name), outcome.reason(), wait);
+    services.metrics().delivery(Lanes.publicName(lane.name), limited ? "rate_limited" : "retried", ds.size());
+    LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), outcome.reason(), wait);
     return services.store().recordAttempt(batch.ids(), outcome.reason(), !limited);
   }
 
@@ -487,9 +487,9 @@ public final class DeliveryVerticle extends VerticleBase {
       }
       lane.forget(group);
       held -= group.size();
-      services.metrics().delivery(metricLane(lane.name), "fallback", group.size());
+      services.metrics().delivery(Lanes.publicName(lane.name), "fallback", group.size());
       List<Long> ids = group.stream().map(Delivery::id).toList();
-      LOG.info("{} deliveries of lane {} move to destination {}: {}", group.size(), safeLane(lane.name), fallback,
+      LOG.info("{} deliveries of lane {} move to destination {}: {}", group.size(), Lanes.logName(lane.name), fallback,
           reason);
       done.add(services.store().retarget(ids, fallback)
           .onSuccess(v -> {
@@ -503,8 +503,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private Future<Void> bury(Lane lane, List<Delivery> ds, String reason) {
     lane.forget(ds);
     held -= ds.size();
-    LOG.warn("{} deliveries of lane {} are dead: {}", ds.size(), safeLane(lane.name), reason);
-    services.metrics().delivery(metricLane(lane.name), "dead", ds.size());
+    LOG.warn("{} deliveries of lane {} are dead: {}", ds.size(), Lanes.logName(lane.name), reason);
+    services.metrics().delivery(Lanes.publicName(lane.name), "dead", ds.size());
     return services.store().markDead(ds.stream().map(Delivery::id).toList(), reason, services.now());
   }
 
@@ -523,10 +523,6 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
-  /** A lane as a metric label: the destination's name, or {@code response_url} (its id is a secret). */
-  static String metricLane(String lane) {
-    return Lanes.isDestination(lane) ? lane.substring(Lanes.DESTINATION_PREFIX.length()) : "response_url";
-  }
 
   /** The retry schedule of the current config (a reload may change it). */
   private RetryPolicy retryPolicy() {
@@ -538,9 +534,4 @@ public final class DeliveryVerticle extends VerticleBase {
     return retry;
   }
 
-  /** A lane's name for logs: a destination, or the response_url of a job (never the URL: it holds a secret). */
-  static String safeLane(String lane) {
-    return Lanes.isDestination(lane) ? lane
-        : "response_url of job " + lane.substring(Lanes.RESPONSE_URL_PREFIX.length());
-  }
 }

@@ -158,7 +158,7 @@ final class AdminApi {
 
   static JsonObject deliveryJson(Delivery d) {
     String text = d.message().text();
-    return new JsonObject().put("id", d.id()).put("lane", d.responseUrl() == null ? safeLane(d.lane()) : "response_url@" + host(d.responseUrl())).put("state", d.state().dbName())
+    return new JsonObject().put("id", d.id()).put("lane", d.responseUrl() == null ? Lanes.publicName(d.lane()) : "response_url@" + host(d.responseUrl())).put("state", d.state().dbName())
         .put("attempts", d.attempts()).put("last_error", d.lastError()).put("created_at", d.createdAt())
         .put("delivered_at", d.deliveredAt()).put("hook", d.hook()).put("job_id", d.jobId())
         .put("fallback", d.fallback())
@@ -172,7 +172,7 @@ final class AdminApi {
     reply(ctx, services.store().backlog().map(backlog -> {
       Map<String, long[]> lanes = new LinkedHashMap<>(); // safe lane -> {pending, oldest created_at}
       services.config().destinations().keySet().forEach(d -> lanes.put(d, new long[] {0, Long.MAX_VALUE}));
-      backlog.forEach((lane, v) -> lanes.merge(safeLane(lane), v.clone(),
+      backlog.forEach((lane, v) -> lanes.merge(Lanes.publicName(lane), v.clone(),
           (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1])}));
       JsonArray out = new JsonArray();
       lanes.forEach((lane, v) -> out.add(new JsonObject().put("lane", lane).put("pending", v[0])
@@ -181,10 +181,6 @@ final class AdminApi {
     }), null);
   }
 
-  /** A destination's name, or {@code response_url} (the lane of one job's reply). */
-  static String safeLane(String lane) {
-    return Lanes.isDestination(lane) ? lane.substring(Lanes.DESTINATION_PREFIX.length()) : "response_url";
-  }
 
   /** Only the host of a response_url may be shown: its path holds a secret id. */
   private static String host(String responseUrl) {

@@ -2,7 +2,6 @@ package dev.hookgate.ops;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -93,7 +92,4 @@ public final class GatewayMetrics {
         k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
-  public MeterRegistry meters() {
-    return registry;
-  }
 }

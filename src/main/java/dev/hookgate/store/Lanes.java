@@ -17,4 +17,14 @@ public final class Lanes {
   public static boolean isDestination(String lane) {
     return lane.startsWith(DESTINATION_PREFIX);
   }
+
+  /** A lane as metrics and the admin API show it: the destination's name, or {@code response_url}. */
+  public static String publicName(String lane) {
+    return isDestination(lane) ? lane.substring(DESTINATION_PREFIX.length()) : "response_url";
+  }
+
+  /** A lane for logs: a destination, or the response_url of a job (never the URL: it holds a secret). */
+  public static String logName(String lane) {
+    return isDestination(lane) ? lane : "response_url of job " + lane.substring(RESPONSE_URL_PREFIX.length());
+  }
 }
