@@ -70,6 +70,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Set<Lane> runnable = new LinkedHashSet<>();
   private final PriorityQueue<Wake> wakeups = new PriorityQueue<>(Comparator.comparingLong(Wake::at));
   private boolean pumpScheduled;
+  private boolean stopping;
   private long wakeTimer = -1;
   private long wakeAt = Long.MAX_VALUE;
   /** Several nodes share the store: destination lanes need a lane lease. */
@@ -130,6 +131,7 @@ public final class DeliveryVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
+    stopping = true; // posts still in flight are not recorded: their leases bring them back at the next start
     if (!shared) {
       return Future.succeededFuture();
     }
@@ -320,6 +322,9 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void pump() {
+    if (stopping) {
+      return;
+    }
     long now = services.now();
     while (!wakeups.isEmpty() && wakeups.peek().at() <= now) {
       Wake w = wakeups.poll();
@@ -377,7 +382,7 @@ public final class DeliveryVerticle extends VerticleBase {
       lane.inFlight++;
       send(lane, dest, batch).onComplete(r -> {
         lane.inFlight--;
-        if (r.failed()) {
+        if (r.failed() && !stopping) {
           LOG.error("delivery to lane {} failed internally: {}", Lanes.logName(lane.name), r.cause().toString());
           lane.requeueFront(batch.deliveries());
           lane.blockedUntil = services.now() + 1000;
@@ -413,7 +418,7 @@ public final class DeliveryVerticle extends VerticleBase {
             SafeText.scrub(resp.bodyAsString(), url),
             responseUrl, services.now()))
         .otherwise(e -> new SendOutcome.Retry(SafeText.failure(e)))
-        .compose(outcome -> settle(lane, batch, outcome, started)
+        .compose(outcome -> stopping ? Future.<Void>succeededFuture() : settle(lane, batch, outcome, started)
             // the outcome is applied in memory already: a failed store write is left to the lease
             // and the next sweep, never answered by sending again
             .recover(e -> {
