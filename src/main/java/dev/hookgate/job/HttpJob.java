@@ -21,7 +21,7 @@ final class HttpJob {
   private HttpJob() {}
 
   static Future<JobResult> run(WebClient client, JobSpec.Http spec, Map<String, Object> scope) {
-    String url = Templates.render(spec.url(), scope);
+    String url = Templates.render(spec.url(), scope, Templates.Escape.URL);
     String host;
     try {
       host = URI.create(url).getHost();
@@ -34,7 +34,7 @@ final class HttpJob {
     spec.headers().forEach((k, v) -> request.putHeader(k, Templates.render(v, scope)));
     Future<io.vertx.ext.web.client.HttpResponse<Buffer>> sent = spec.body().isEmpty()
         ? request.send()
-        : request.sendBuffer(Buffer.buffer(Templates.render(spec.body(), scope)));
+        : request.sendBuffer(Buffer.buffer(Templates.render(spec.body(), scope, bodyEscape(spec))));
     return sent.map(response -> {
       String body = response.bodyAsString() == null ? "" : response.bodyAsString();
       Map<String, Object> values = new HashMap<>();
@@ -49,6 +49,12 @@ final class HttpJob {
       return new JobResult.Succeeded(body, values);
     }).recover(e -> Future.succeededFuture(new JobResult.Failed("request to " + host + " failed: "
         + SafeText.failure(e), "", Map.of())));
+  }
+
+  /** A JSON body (by its Content-Type header) gets JSON string escaping; any other body none. */
+  private static Templates.Escape bodyEscape(JobSpec.Http spec) {
+    return spec.headers().entrySet().stream().anyMatch(h -> h.getKey().equalsIgnoreCase("content-type")
+        && h.getValue().toLowerCase(java.util.Locale.ROOT).contains("json")) ? Templates.Escape.JSON : Templates.Escape.NONE;
   }
 
   /** The JSON body as maps and lists that Mustache walks ({@code {{json.a.b}}}); empty when not JSON. */

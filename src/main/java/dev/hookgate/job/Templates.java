@@ -1,46 +1,59 @@
 package dev.hookgate.job;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
- * Mustache (mustache.java) without HTML escaping: chat text is Markdown, not HTML. Compiled
- * templates are cached by their source text.
+ * Mustache (mustache.java), escaping {@code {{value}}} for where the text goes: nothing for chat
+ * text (Markdown, not HTML) and argv; URL encoding inside an HTTP job's URL; JSON string escaping
+ * inside a JSON body — so that a user's text cannot add query parameters or break a body.
+ * {@code {{{value}}}} inserts a value as it is. Compiled templates are cached by source text.
  */
 public final class Templates {
-  private static final DefaultMustacheFactory FACTORY = new DefaultMustacheFactory() {
-    @Override
-    public void encode(String value, Writer writer) {
-      try {
-        writer.write(value);
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
+  /** Where a rendered template goes. */
+  public enum Escape {
+    NONE(v -> v),
+    URL(v -> URLEncoder.encode(v, StandardCharsets.UTF_8)),
+    JSON(v -> new String(JsonStringEncoder.getInstance().quoteAsString(v)));
+
+    private final DefaultMustacheFactory factory;
+    private final Map<String, Mustache> cache = new ConcurrentHashMap<>();
+
+    Escape(UnaryOperator<String> escape) {
+      this.factory = new DefaultMustacheFactory() {
+        @Override
+        public void encode(String value, Writer writer) {
+          try {
+            writer.write(escape.apply(value));
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      };
     }
-  };
-  private static final Map<String, Mustache> CACHE = new ConcurrentHashMap<>();
+  }
 
   private Templates() {}
 
   public static String render(String template, Map<String, ?> scope) {
-    Mustache m = CACHE.computeIfAbsent(template, t -> FACTORY.compile(new StringReader(t), "t" + t.hashCode()));
+    return render(template, scope, Escape.NONE);
+  }
+
+  public static String render(String template, Map<String, ?> scope, Escape escape) {
+    Mustache m = escape.cache.computeIfAbsent(template,
+        t -> escape.factory.compile(new StringReader(t), "t" + t.hashCode()));
     StringWriter out = new StringWriter();
     m.execute(out, scope);
     return out.toString();
-  }
-
-  /** Throws IllegalArgumentException when the template does not compile. */
-  public static void check(String template) {
-    try {
-      FACTORY.compile(new StringReader(template), "check");
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(e.getMessage());
-    }
   }
 }

@@ -253,7 +253,8 @@ class SlashCommandE2ETest {
       io.vertx.core.http.HttpServer api = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b ->
           req.response().putHeader("content-type", "application/json")
               .end(new JsonObject().put("summary", new JsonObject().put("count", 7))
-                  .put("echo", b.toString() + "|" + req.getParam("user")).encode())))
+                  .put("echo", b.toString() + "|" + req.getParam("user") + "|" + req.getParam("q") + "|"
+                      + req.getParam("x")).encode())))
           .listen(0, "127.0.0.1").await();
       // point the job at this API by invoking through a gateway that knows its port
       try (TestGateway g = TestGateway.start("""
@@ -264,13 +265,16 @@ class SlashCommandE2ETest {
             api:
               token: %2$s
               job:
-                http: {method: POST, url: "http://127.0.0.1:%3$d/report?user={{user_name}}",
+                http: {method: POST, url: "http://127.0.0.1:%3$d/report?user={{user_name}}&q={{text}}",
                        body: "{\\"q\\": \\"{{text}}\\"}", headers: {Content-Type: application/json}}
               reply: {template: "{{json.summary.count}} open ({{status}}) {{json.echo}}"}
           """.formatted(chat.port(), TOKEN, api.actualPort()))) {
         String responseUrl = chat.issueResponseUrl();
-        assertEquals(200, g.postForm("/commands/api", mattermostForm("api", "bugs", responseUrl)).statusCode());
-        assertEquals("7 open (200) {\"q\": \"bugs\"}|quentin", awaitPosts(responseUrl, 1).get(0).text());
+        // the user's text is escaped for where it goes: it adds no query parameter, breaks no JSON
+        String text = "bugs&x=1 \"urgent\"";
+        assertEquals(200, g.postForm("/commands/api", mattermostForm("api", text, responseUrl)).statusCode());
+        assertEquals("7 open (200) {\"q\": \"bugs&x=1 \\\"urgent\\\"\"}|quentin|" + text + "|null",
+            awaitPosts(responseUrl, 1).get(0).text());
       }
     } finally {
       vertx.close().await();
