@@ -94,7 +94,7 @@ public final class PgStore implements Store {
   public PgStore(Vertx vertx, PgConnectOptions connectOptions, int poolSize, String nodeId, Clock clock,
       Duration liveness) {
     this.vertx = vertx;
-    this.notifier = new PgNotifier(vertx, () -> pool);
+    this.notifier = new PgNotifier(vertx, () -> closed ? null : pool);
     this.connectOptions = connectOptions;
     this.poolSize = poolSize;
     this.nodeId = nodeId;
