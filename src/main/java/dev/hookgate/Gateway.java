@@ -65,7 +65,7 @@ public final class Gateway {
     String nodeId = UUID.randomUUID().toString();
     Store store = switch (config.store().kind()) {
       case "postgres" -> PgStore.fromUri(vertx, config.store().postgresUri(), nodeId, clock, config.store().lease());
-      default -> new SqliteStore(vertx, Path.of(config.store().path()));
+      default -> new SqliteStore(vertx, Path.of(config.store().path()), config.store().sqliteSynchronous());
     };
     Services services = new Services(new AtomicReference<>(config), store, clock, nodeId,
         metrics, new AtomicBoolean(false));

@@ -114,7 +114,11 @@ public final class ConfigParser {
   }
 
   private StoreConfig store(ConfigNode n) {
-    n.rejectUnknown(Set.of("kind", "path", "lease", "postgres"));
+    n.rejectUnknown(Set.of("kind", "path", "lease", "postgres", "sqlite-synchronous"));
+    String synchronous = n.string("sqlite-synchronous", "full");
+    if (!synchronous.equals("full") && !synchronous.equals("normal")) {
+      n.problem("sqlite-synchronous", "\"" + synchronous + "\" must be full or normal");
+    }
     String kind = n.string("kind", "sqlite");
     String uri = null;
     if (kind.equals("postgres")) {
@@ -135,7 +139,7 @@ public final class ConfigParser {
       n.problem("postgres", "is only read with kind: postgres");
     }
     return new StoreConfig(kind, n.string("path", "data/hookgate.db"),
-        n.duration("lease", Duration.ofSeconds(30)), uri);
+        n.duration("lease", Duration.ofSeconds(30)), uri, synchronous);
   }
 
   private AdminConfig admin(ConfigNode n, boolean allowShortSecrets) {

@@ -5,9 +5,16 @@ import java.time.Duration;
 /**
  * {@code store.*}: the durable queue. {@code kind} is {@code sqlite} (embedded, {@code path}) or
  * {@code postgres} (shared by several nodes, {@code postgres.uri}; null with sqlite).
+ * {@code sqliteSynchronous} is SQLite's {@code synchronous} pragma: {@code full} (the default: a
+ * commit survives a power loss) or {@code normal} (faster; survives a crash of the process, not of
+ * the machine).
  */
-public record StoreConfig(String kind, String path, Duration lease, String postgresUri) {
+public record StoreConfig(String kind, String path, Duration lease, String postgresUri, String sqliteSynchronous) {
   public StoreConfig(String kind, String path, Duration lease) {
-    this(kind, path, lease, null);
+    this(kind, path, lease, null, "full");
+  }
+
+  public StoreConfig(String kind, String path, Duration lease, String postgresUri) {
+    this(kind, path, lease, postgresUri, "full");
   }
 }

@@ -23,13 +23,14 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The embedded store: one SQLite file in WAL mode, {@code synchronous=FULL}, one writer thread with
+ * The embedded store: one SQLite file in WAL mode, {@code synchronous=FULL} (or NORMAL), one writer thread with
  * group commit ({@link SqlWriter}). JDBC never runs on an event loop.
  */
 public final class SqliteStore implements Store {
 
   private final Vertx vertx;
   private final Path path;
+  private final String synchronous;
   private SqlWriter writer;
   private static final long IDEMPOTENCY_PURGE_EVERY_MS = 60_000;
   /** Writer thread only. */
@@ -38,8 +39,14 @@ public final class SqliteStore implements Store {
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
   public SqliteStore(Vertx vertx, Path path) {
+    this(vertx, path, "full");
+  }
+
+  /** {@code synchronous}: {@code full} or {@code normal} (see StoreConfig). */
+  public SqliteStore(Vertx vertx, Path path, String synchronous) {
     this.vertx = vertx;
     this.path = path;
+    this.synchronous = synchronous.equals("normal") ? "NORMAL" : "FULL";
   }
 
   @Override
@@ -52,7 +59,7 @@ public final class SqliteStore implements Store {
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + path);
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA journal_mode=WAL");
-        st.execute("PRAGMA synchronous=FULL");
+        st.execute("PRAGMA synchronous=" + synchronous);
         st.execute("PRAGMA busy_timeout=5000");
       }
       c.setAutoCommit(false);
