@@ -91,6 +91,7 @@ public final class Gateway {
           if (store.shared()) {
             recoverPeriodically(vertx, services, config, clock);
           }
+          purgePeriodically(vertx, services);
           services.ready().set(true);
           LOG.info("hookgate listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
               config.http().host(), port, config.commands().size(), config.hooks().size(),
@@ -115,6 +116,28 @@ public final class Gateway {
       deployments.add(id);
       return verticles.get(0).actualPort();
     });
+  }
+
+  /**
+   * Retention: shortly after the start, then every hour, forgets delivered messages and finished
+   * jobs older than {@code store.retention} (zero: never). Dead letters and live work are kept.
+   */
+  private static void purgePeriodically(Vertx vertx, Services services) {
+    io.vertx.core.Handler<Long> purge = id -> {
+      long retention = services.config().store().retention().toMillis();
+      if (retention <= 0 || !services.ready().get()) {
+        return;
+      }
+      services.store().purgeFinished(services.now() - retention)
+          .onSuccess(n -> {
+            if (n > 0) {
+              LOG.info("retention: forgot {} delivered message(s) and finished job(s)", n);
+            }
+          })
+          .onFailure(e -> LOG.warn("retention purge failed: {}", e.getMessage()));
+    };
+    vertx.setTimer(60_000, purge);
+    vertx.setPeriodic(3_600_000, purge);
   }
 
   /**

@@ -32,7 +32,7 @@ public final class ConfigLoader {
 
   /** Scalar keys an environment variable may set even when the file does not mention them. */
   private static final List<String> KNOWN_SCALARS = List.of("http.host", "http.port", "http.max-body-bytes",
-      "http.max-form-fields", "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.sqlite-synchronous", "admin.token",
+      "http.max-form-fields", "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.sqlite-synchronous", "store.retention", "admin.token",
       "response-url.max-post-chars", "jobs.worker-instances", "jobs.worker-pool-size",
       "delivery.max-attempts", "delivery.max-age", "delivery.request-timeout", "delivery.connect-timeout",
       "shutdown.grace", "log.format");

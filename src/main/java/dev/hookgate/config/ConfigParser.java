@@ -114,7 +114,7 @@ public final class ConfigParser {
   }
 
   private StoreConfig store(ConfigNode n) {
-    n.rejectUnknown(Set.of("kind", "path", "lease", "postgres", "sqlite-synchronous"));
+    n.rejectUnknown(Set.of("kind", "path", "lease", "postgres", "sqlite-synchronous", "retention"));
     String synchronous = n.string("sqlite-synchronous", "full");
     if (!synchronous.equals("full") && !synchronous.equals("normal")) {
       n.problem("sqlite-synchronous", "\"" + synchronous + "\" must be full or normal");
@@ -139,7 +139,8 @@ public final class ConfigParser {
       n.problem("postgres", "is only read with kind: postgres");
     }
     return new StoreConfig(kind, n.string("path", "data/hookgate.db"),
-        n.duration("lease", Duration.ofSeconds(30)), uri, synchronous);
+        n.duration("lease", Duration.ofSeconds(30)), uri, synchronous,
+        n.duration("retention", StoreConfig.DEFAULT_RETENTION));
   }
 
   private AdminConfig admin(ConfigNode n, boolean allowShortSecrets) {

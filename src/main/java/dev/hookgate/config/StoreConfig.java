@@ -7,14 +7,18 @@ import java.time.Duration;
  * {@code postgres} (shared by several nodes, {@code postgres.uri}; null with sqlite).
  * {@code sqliteSynchronous} is SQLite's {@code synchronous} pragma: {@code full} (the default: a
  * commit survives a power loss) or {@code normal} (faster; survives a crash of the process, not of
- * the machine).
+ * the machine). {@code retention}: delivered messages and finished jobs older than this are purged.
  */
-public record StoreConfig(String kind, String path, Duration lease, String postgresUri, String sqliteSynchronous) {
+public record StoreConfig(String kind, String path, Duration lease, String postgresUri, String sqliteSynchronous,
+    Duration retention) {
+  /** How long delivered messages and finished jobs are kept (then purged); zero keeps them forever. */
+  public static final Duration DEFAULT_RETENTION = Duration.ofDays(7);
+
   public StoreConfig(String kind, String path, Duration lease) {
-    this(kind, path, lease, null, "full");
+    this(kind, path, lease, null, "full", DEFAULT_RETENTION);
   }
 
   public StoreConfig(String kind, String path, Duration lease, String postgresUri) {
-    this(kind, path, lease, postgresUri, "full");
+    this(kind, path, lease, postgresUri, "full", DEFAULT_RETENTION);
   }
 }

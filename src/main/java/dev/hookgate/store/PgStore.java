@@ -296,6 +296,16 @@ public final class PgStore implements Store {
   }
 
   @Override
+  public Future<Integer> purgeFinished(long before) {
+    return run("purgeFinished", () -> pool.preparedQuery(
+        "WITH d AS (DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < $1 RETURNING 1), "
+            + "j AS (DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'interrupted') AND finished_at < $1 "
+            + "AND NOT EXISTS (SELECT 1 FROM deliveries x WHERE x.job_id = jobs.id AND x.state <> 'delivered') "
+            + "RETURNING 1) SELECT (SELECT COUNT(*) FROM d) + (SELECT COUNT(*) FROM j) AS n")
+        .execute(Tuple.of(before)).map(rs -> rs.iterator().next().getLong("n").intValue()));
+  }
+
+  @Override
   public Future<Void> ping(String node, long now) {
     return run("ping", () -> pool.preparedQuery("INSERT INTO nodes (node, seen_at) VALUES ($1, $2) "
         + "ON CONFLICT (node) DO UPDATE SET seen_at = GREATEST(nodes.seen_at, excluded.seen_at)")

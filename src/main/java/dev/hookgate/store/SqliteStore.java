@@ -82,6 +82,20 @@ public final class SqliteStore implements Store {
   }
 
   @Override
+  public Future<Integer> purgeFinished(long before) {
+    return writer.submit("purgeFinished", c -> {
+      PreparedStatement deliveries = stmt(c, "DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < ?");
+      deliveries.setLong(1, before);
+      int n = deliveries.executeUpdate();
+      PreparedStatement jobs = stmt(c, "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'interrupted') "
+          + "AND finished_at < ? AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.job_id = jobs.id "
+          + "AND d.state <> 'delivered')");
+      jobs.setLong(1, before);
+      return n + jobs.executeUpdate();
+    });
+  }
+
+  @Override
   public Future<Void> ping(String node, long now) {
     return writer.submit("ping", c -> {
       {

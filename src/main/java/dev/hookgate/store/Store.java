@@ -22,6 +22,13 @@ public interface Store {
   /** Writes this node's heartbeat row: proves the store is writable (for /health). */
   Future<Void> ping(String node, long now);
 
+  /**
+   * Retention: forgets delivered deliveries and finished jobs (succeeded, failed, interrupted) that
+   * ended before {@code before}; queued, running, pending and dead ones are kept. The future holds
+   * how many rows went.
+   */
+  Future<Integer> purgeFinished(long before);
+
   // ---- jobs
 
   /** Queues a job unless its command already has {@code maxQueued} jobs waiting. */

@@ -626,6 +626,27 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void retention_forgets_delivered_messages_and_finished_jobs_but_keeps_live_work_and_dead_letters() {
+    await(store.enqueueJob(newJob("done", "deploy", 100), 10));
+    await(store.enqueueJob(newJob("waiting", "deploy", 200), 10));
+    await(store.claimJobs(Map.of("deploy", 1), "node-1", 300, 30_000)); // "done" runs
+    await(store.finishJob("done", JobState.SUCCEEDED, "ok", 400, List.of()));
+    await(store.enqueueDeliveries(List.of(toOps("old", 100), toOps("dead", 100), toOps("pending", 100)), null, null, 0));
+    List<Delivery> ds = pendingOldestFirst();
+    await(store.markDelivered(List.of(ds.get(0).id()), 500));
+    await(store.markDead(List.of(ds.get(1).id()), "HTTP 403", 500));
+
+    assertEquals(1, await(store.purgeFinished(450))); // the job that finished at 400
+    assertEquals(1, await(store.purgeFinished(600))); // the message delivered at 500
+
+    assertTrue(await(store.job("done")).isEmpty());
+    assertEquals(JobState.QUEUED, await(store.job("waiting")).orElseThrow().state());
+    assertTrue(await(store.delivery(ds.get(0).id())).isEmpty());
+    assertEquals(DeliveryState.DEAD, await(store.delivery(ds.get(1).id())).orElseThrow().state());
+    assertEquals(DeliveryState.PENDING, await(store.delivery(ds.get(2).id())).orElseThrow().state());
+  }
+
+  @Test
   void an_empty_store_has_no_backlog() {
     assertEquals(Map.of(), await(store.backlog()));
   }
