@@ -466,7 +466,18 @@ public final class DeliveryVerticle extends VerticleBase {
     }
     services.metrics().delivery(Lanes.publicName(lane.name), limited ? "rate_limited" : "retried", ds.size());
     LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), outcome.reason(), wait);
-    return services.store().recordAttempt(batch.ids(), outcome.reason(), !limited);
+    Future<Void> recorded = services.store().recordAttempt(batch.ids(), outcome.reason(), !limited);
+    if (!Lanes.isDestination(lane.name) && neverReachedTheHook(outcome)) {
+      return recorded.compose(v -> services.store().returnResponseUrlUse(ds.get(0).jobId()));
+    }
+    return recorded;
+  }
+
+  /** Mattermost counts a use once it has found the hook: not on a 429 or when nothing was connected. */
+  private static boolean neverReachedTheHook(SendOutcome outcome) {
+    return outcome instanceof SendOutcome.RateLimited
+        || outcome.reason().equals(SafeText.failure(new java.net.ConnectException()))
+        || outcome.reason().startsWith("cannot resolve");
   }
 
   private Future<Void> exhausted(Lane lane, List<Delivery> ds) {

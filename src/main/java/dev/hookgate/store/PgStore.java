@@ -296,6 +296,12 @@ public final class PgStore implements Store {
   }
 
   @Override
+  public Future<Void> returnResponseUrlUse(String jobId) {
+    return run("returnResponseUrlUse", () -> pool.preparedQuery(
+        "UPDATE jobs SET url_uses = url_uses - 1 WHERE id = $1 AND url_uses > 0").execute(Tuple.of(jobId)).mapEmpty());
+  }
+
+  @Override
   public Future<Integer> purgeFinished(long before) {
     return run("purgeFinished", () -> pool.preparedQuery(
         "WITH d AS (DELETE FROM deliveries WHERE state = 'delivered' AND delivered_at < $1 RETURNING 1), "

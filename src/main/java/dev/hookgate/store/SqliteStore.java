@@ -514,6 +514,16 @@ public final class SqliteStore implements Store {
     });
   }
 
+  @Override
+  public Future<Void> returnResponseUrlUse(String jobId) {
+    return writer.submit("returnResponseUrlUse", c -> {
+      PreparedStatement ps = stmt(c, "UPDATE jobs SET url_uses = url_uses - 1 WHERE id = ? AND url_uses > 0");
+      ps.setString(1, jobId);
+      ps.executeUpdate();
+      return null;
+    });
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private PreparedStatement stmt(Connection c, String sql) throws SQLException {

@@ -153,4 +153,10 @@ public interface Store {
    * the job's creation (Mattermost's TryUse); false when spent, expired, or no such job.
    */
   Future<Boolean> tryUseResponseUrl(String jobId, long now, long lifetimeMs, int maxUses);
+
+  /**
+   * Gives back a use that the chat server never counted: the POST was refused before Mattermost
+   * looked the hook up (429 from its rate limiter, connection refused, unknown host).
+   */
+  Future<Void> returnResponseUrlUse(String jobId);
 }

@@ -42,6 +42,7 @@ public final class FakeChatServer implements AutoCloseable {
   private final List<long[]> rateLimited = new CopyOnWriteArrayList<>();
   private final Map<String, ResponseUrl> responseUrls = new ConcurrentHashMap<>();
   private volatile long failUntil;
+  private volatile long commandHooksLimitedUntil;
   private volatile int failStatus = 503;
   private volatile double ratePerSecond;
   private volatile long nextAllowed;
@@ -145,8 +146,18 @@ public final class FakeChatServer implements AutoCloseable {
     vertx.close().await();
   }
 
+  /** response_urls answer 429 with Retry-After: 1 (Mattermost's rate limiter, before any lookup) for a while. */
+  public void rateLimitCommandHooksFor(long millis) {
+    commandHooksLimitedUntil = System.currentTimeMillis() + millis;
+  }
+
   private void commandHook(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    if (System.currentTimeMillis() < commandHooksLimitedUntil) {
+      ctx.response().putHeader("Retry-After", "1");
+      ctx.response().setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8").end("limit exceeded\n");
+      return;
+    }
     JsonObject body;
     try {
       body = parse(ctx);

@@ -282,6 +282,17 @@ class SlashCommandE2ETest {
   }
 
   @Test
+  void refusalsBeforeTheHookIsFoundDoNotSpendTheResponseUrlsUses() throws Exception {
+    String responseUrl = chat.issueResponseUrl();
+    int before = chat.postsTo("/hooks/fallbackid").size();
+    chat.rateLimitCommandHooksFor(6_500); // about six 429s, more than the five uses
+    invoke("echo", "after the limit", responseUrl);
+    FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
+    assertTrue(post.text().endsWith("Payload : after the limit"), post.text());
+    assertEquals(before, chat.postsTo("/hooks/fallbackid").size());
+  }
+
+  @Test
   void expiredResponseUrlFallsBackToTheCommandsIncomingHook() throws Exception {
     String responseUrl = chat.issueResponseUrl();
     chat.expire(responseUrl);

@@ -672,6 +672,19 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void a_use_given_back_can_be_used_again_but_never_below_zero() {
+    await(store.enqueueJob(newJob("back", "deploy", 1_000), 10));
+    await(store.returnResponseUrlUse("back")); // nothing taken yet: stays at zero
+    for (int i = 1; i <= 5; i++) {
+      assertTrue(await(store.tryUseResponseUrl("back", 2_000, LIFETIME, 5)), "use " + i);
+    }
+    assertFalse(await(store.tryUseResponseUrl("back", 2_000, LIFETIME, 5)));
+    await(store.returnResponseUrlUse("back"));
+    assertTrue(await(store.tryUseResponseUrl("back", 2_000, LIFETIME, 5)));
+    assertFalse(await(store.tryUseResponseUrl("back", 2_000, LIFETIME, 5)));
+  }
+
+  @Test
   void the_response_url_of_an_unknown_job_cannot_be_used() {
     assertFalse(await(store.tryUseResponseUrl("who", 1_000, LIFETIME, 5)));
   }
