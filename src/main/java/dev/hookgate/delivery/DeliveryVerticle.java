@@ -10,7 +10,6 @@ import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.store.Delivery;
 import dev.hookgate.store.Lanes;
 import dev.hookgate.store.Store;
-import java.util.TreeSet;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -73,13 +72,8 @@ public final class DeliveryVerticle extends VerticleBase {
   private boolean stopping;
   private long wakeTimer = -1;
   private long wakeAt = Long.MAX_VALUE;
-  /** Several nodes share the store: destination lanes need a lane lease. */
-  private boolean shared;
-  /** The destination lanes this node holds the lease of, and until when (local clock, with a margin). */
-  private final Map<String, Long> ownedUntil = new HashMap<>();
-  /** Destination lanes with pending deliveries (from the backlog), configured or not. */
-  private final Set<String> backlogLanes = new java.util.HashSet<>();
-  private boolean holdingLanes;
+  /** The destination lanes this node may send to (lane leases, when several nodes share the store). */
+  private LaneOwnership ownership;
   /** The smallest delivery id another writer notified since the last claim (its commit may be late). */
   private long notifiedFrom = Long.MAX_VALUE;
 
@@ -101,8 +95,8 @@ public final class DeliveryVerticle extends VerticleBase {
         .setVerifyHost(true)
         .setUserAgent("hookgate/1"));
     retryPolicy();
-    shared = services.store().shared();
-    if (shared) {
+    ownership = new LaneOwnership(services.store().shared(), services.store(), services.nodeId());
+    if (ownership.shared()) {
       holdLanes();
     }
     vertx.setPeriodic(POLL_MS, id -> claim(true));
@@ -110,8 +104,7 @@ public final class DeliveryVerticle extends VerticleBase {
     vertx.setTimer(1, id -> claim());
     vertx.setPeriodic(BACKLOG_REFRESH_MS, id -> services.store().backlog()
         .onSuccess(b -> {
-          backlogLanes.clear();
-          b.keySet().stream().filter(Lanes::isDestination).forEach(backlogLanes::add);
+          ownership.backlog(b.keySet());
           Map<String, long[]> byDestination = new HashMap<>();
           b.forEach((lane, v) -> byDestination.merge(Lanes.publicName(lane), v.clone(),
               (x, y) -> new long[] {x[0] + y[0], Math.min(x[1], y[1])}));
@@ -132,12 +125,12 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true; // posts still in flight are not recorded: their leases bring them back at the next start
-    if (!shared) {
+    if (!ownership.shared()) {
       return Future.succeededFuture();
     }
     List<Long> queued = new ArrayList<>();
     lanes.values().forEach(l -> l.queue.forEach(d -> queued.add(d.id())));
-    return services.store().releaseLanes(services.nodeId(), services.now() + 1000)
+    return ownership.release(services.now())
         .compose(v -> services.store().renewLeases(services.nodeId(), List.of(), queued, 0))
         .otherwise(e -> {
           LOG.warn("releasing lanes at stop failed: {}", e.getMessage());
@@ -149,41 +142,19 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** Takes the destination lanes nobody holds and renews this node's; lets go of what it lost. */
   private void holdLanes() {
-    if (holdingLanes) {
-      return;
-    }
-    holdingLanes = true;
     long now = services.now();
-    long lease = services.config().store().lease().toMillis();
-    Set<String> wanted = new TreeSet<>(backlogLanes);
+    List<String> wanted = new ArrayList<>();
     services.config().destinations().keySet().forEach(dest -> wanted.add(Lanes.DESTINATION_PREFIX + dest));
     lanes.keySet().stream().filter(Lanes::isDestination).forEach(wanted::add);
-    services.store().holdLanes(services.nodeId(), wanted, now, now + lease).onComplete(r -> {
-      holdingLanes = false;
-      if (r.failed()) { // what this node holds stays its own until the margin below runs out
-        LOG.error("renewing lane leases failed: {}", r.cause().getMessage());
-        return;
-      }
-      boolean gained = false;
-      long until = now + lease * 5 / 6; // stop sending a little before the others may take over
-      for (Map.Entry<String, Long> e : r.result().entrySet()) {
-        if (ownedUntil.put(e.getKey(), until) == null) {
-          gained = true;
-          LOG.info("this node now sends to {}", e.getKey());
-        }
+    ownership.hold(wanted, now, services.config().store().lease().toMillis(), renewal -> {
+      for (Map.Entry<String, Long> e : renewal.pausedUntil().entrySet()) {
         if (e.getValue() > now) {
           Lane lane = lane(e.getKey());
           lane.blockedUntil = Math.max(lane.blockedUntil, e.getValue());
         }
       }
-      for (String lane : List.copyOf(ownedUntil.keySet())) {
-        if (!r.result().containsKey(lane)) {
-          ownedUntil.remove(lane);
-          LOG.warn("lane {} is now held by another node", lane);
-        }
-      }
       releaseUnowned();
-      if (gained) {
+      if (renewal.gained()) {
         claim(true);
       }
     });
@@ -191,12 +162,12 @@ public final class DeliveryVerticle extends VerticleBase {
 
   /** Gives back the queued deliveries of destination lanes that another node owns (moved here by a fallback). */
   private void releaseUnowned() {
-    if (!shared) {
+    if (!ownership.shared()) {
       return;
     }
     List<Long> release = new ArrayList<>();
     for (Lane lane : lanes.values()) {
-      if (Lanes.isDestination(lane.name) && !ownedUntil.containsKey(lane.name) && !lane.queue.isEmpty()) {
+      if (Lanes.isDestination(lane.name) && !ownership.holds(lane.name) && !lane.queue.isEmpty()) {
         List<Delivery> ds = lane.removeFirst(lane.queue.size());
         lane.forget(ds);
         held -= ds.size();
@@ -208,11 +179,6 @@ public final class DeliveryVerticle extends VerticleBase {
       services.store().renewLeases(services.nodeId(), List.of(), release, 0)
           .onFailure(e -> LOG.error("releasing deliveries failed: {}", e.getMessage()));
     }
-  }
-
-  /** May this node send on this lane now? Always on one node; on several, while it holds the lane's lease. */
-  private boolean owns(String lane, long now) {
-    return !shared || !Lanes.isDestination(lane) || ownedUntil.getOrDefault(lane, 0L) > now;
   }
 
   // ------------------------------------------------------------------ claiming
@@ -257,7 +223,7 @@ public final class DeliveryVerticle extends VerticleBase {
     long leaseUntil = now + services.config().store().lease().toMillis();
     Store store = services.store();
     int max = Math.min(CLAIM_BATCH, MAX_HELD - held);
-    (shared ? store.claimOwnedDeliveries(fullLanes, PER_LANE, max, services.nodeId(), now, leaseUntil, afterId)
+    (ownership.shared() ? store.claimOwnedDeliveries(fullLanes, PER_LANE, max, services.nodeId(), now, leaseUntil, afterId)
         : store.claimDeliveries(fullLanes, PER_LANE, max, services.nodeId(), now, leaseUntil, afterId))
         .onComplete(r -> {
           claiming = false;
@@ -296,7 +262,7 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
-    if (shared) {
+    if (ownership.shared()) {
       holdLanes();
     }
     List<Long> ids = lanes.values().stream().flatMap(l -> l.heldIds().stream()).toList();
@@ -356,8 +322,8 @@ public final class DeliveryVerticle extends VerticleBase {
     lane.pace(dest, now);
     int maxInFlight = dest == null ? 1 : dest.maxInFlight();
     int maxChars = dest == null ? config.responseUrl().maxPostChars() : dest.maxPostChars();
-    if (!lane.queue.isEmpty() && !owns(lane.name, now)) { // lease late to renew: wait; lost: released by holdLanes
-      return ownedUntil.containsKey(lane.name) ? now + 250 : Long.MAX_VALUE;
+    if (!lane.queue.isEmpty() && !ownership.owns(lane.name, now)) { // lease late to renew: wait; lost: released by holdLanes
+      return ownership.holds(lane.name) ? now + 250 : Long.MAX_VALUE;
     }
     while (!lane.queue.isEmpty() && lane.inFlight < maxInFlight) {
       if (now < lane.blockedUntil) {
@@ -460,9 +426,8 @@ public final class DeliveryVerticle extends VerticleBase {
     long wait = limited ? ((SendOutcome.RateLimited) outcome).waitMs() : retryPolicy().backoffMs(attempts);
     lane.blockedUntil = Math.max(lane.blockedUntil, now + wait);
     lane.requeueFront(tried);
-    if (limited && shared && Lanes.isDestination(lane.name)) { // for whoever owns the lane next
-      services.store().pauseLane(lane.name, now + wait)
-          .onFailure(e -> LOG.warn("recording the pause of {} failed: {}", lane.name, e.getMessage()));
+    if (limited) { // for whoever owns the lane next
+      ownership.paused(lane.name, now + wait);
     }
     services.metrics().delivery(Lanes.publicName(lane.name), limited ? "rate_limited" : "retried", ds.size());
     LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), outcome.reason(), wait);

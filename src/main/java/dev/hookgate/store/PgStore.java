@@ -7,8 +7,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.PgConnection;
-import dev.hookgate.Addresses;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
@@ -66,11 +64,11 @@ public final class PgStore implements Store {
    */
   private static final String NOTIFY_INSERTED = "n AS (SELECT pg_notify('" + DELIVERIES_CHANNEL
       + "', MIN(id)::text) FROM ins HAVING COUNT(*) > 0) ";
-  private static final long LISTEN_BACKOFF_MIN_MS = 250;
-  private static final long LISTEN_BACKOFF_MAX_MS = 10_000;
 
   private final Vertx vertx;
   private final PgNotifier notifier;
+  /** Wakes this node when another one queues work (only with a node id). */
+  private final PgListener listener;
   private final PgConnectOptions connectOptions;
   private final int poolSize;
   private final String nodeId;
@@ -80,9 +78,6 @@ public final class PgStore implements Store {
   private Pool pool;
   private volatile boolean closed;
   private long heartbeatTimer = -1;
-  /** The connection that LISTENs for other nodes' work (null while reconnecting). */
-  private volatile PgConnection listener;
-  private long listenBackoffMs = LISTEN_BACKOFF_MIN_MS;
   private volatile long lastPurgeNanos = System.nanoTime();
   /** Operations started and not yet completed: close waits for them. */
   private final Set<Future<?>> inflight = ConcurrentHashMap.newKeySet();
@@ -96,6 +91,7 @@ public final class PgStore implements Store {
     this.vertx = vertx;
     this.notifier = new PgNotifier(vertx, () -> closed ? null : pool);
     this.connectOptions = connectOptions;
+    this.listener = new PgListener(vertx, connectOptions, () -> closed);
     this.poolSize = poolSize;
     this.nodeId = nodeId;
     this.clock = clock;
@@ -128,7 +124,7 @@ public final class PgStore implements Store {
     if (nodeId == null) {
       return opened;
     }
-    return opened.compose(v -> ping(nodeId, clock.millis())).compose(v -> listen().otherwiseEmpty()).onSuccess(v -> {
+    return opened.compose(v -> ping(nodeId, clock.millis())).compose(v -> listener.listen().otherwiseEmpty()).onSuccess(v -> {
       heartbeatTimer = vertx.setPeriodic(Math.max(1000, livenessMs / 3), id -> {
         if (!closed) {
           ping(nodeId, clock.millis()).onFailure(e -> LOG.warn("store heartbeat failed: {}", e.getMessage()));
@@ -150,10 +146,7 @@ public final class PgStore implements Store {
     if (heartbeatTimer >= 0) {
       vertx.cancelTimer(heartbeatTimer);
     }
-    PgConnection l = listener;
-    if (l != null) {
-      l.close();
-    }
+    listener.close();
     if (pool == null) {
       return Future.succeededFuture();
     }
@@ -162,73 +155,6 @@ public final class PgStore implements Store {
     Future.join(pending).eventually(() -> pool.close())
         .onComplete(ar -> context.runOnContext(x -> done.handle(ar.mapEmpty())));
     return done.future();
-  }
-
-  // ---------------------------------------------------------------- wake-ups across nodes
-
-  /**
-   * One dedicated connection LISTENs on the job and delivery channels and republishes what it hears
-   * on the local event bus, where the dispatcher and the delivery verticle already listen: another
-   * node's work wakes them at its commit. A lost connection is reopened with backoff; on every
-   * (re)connect both are woken for a full look (what was notified meanwhile was lost). The sweeps
-   * every second stay as the safety net.
-   */
-  private Future<Void> listen() {
-    if (closed) {
-      return Future.succeededFuture();
-    }
-    return PgConnection.connect(vertx, connectOptions).compose(conn -> {
-      conn.notificationHandler(n -> wake(n.getChannel(), n.getPayload()));
-      return conn.query("LISTEN " + JOBS_CHANNEL + "; LISTEN " + DELIVERIES_CHANNEL).execute()
-          .onFailure(e -> conn.close())
-          .map(rs -> {
-            conn.closeHandler(v -> {
-              listener = null;
-              if (!closed) {
-                LOG.warn("PostgreSQL LISTEN connection lost: reconnecting");
-                relisten();
-              }
-            });
-            if (closed) {
-              conn.close();
-            } else {
-              listener = conn;
-              listenBackoffMs = LISTEN_BACKOFF_MIN_MS;
-              vertx.eventBus().publish(Addresses.JOBS_READY, null);
-              vertx.eventBus().publish(Addresses.DELIVERIES_READY, 0L);
-            }
-            return (Void) null;
-          });
-    }).onFailure(e -> {
-      LOG.warn("PostgreSQL LISTEN failed ({}): retrying in {} ms", e.getMessage(), listenBackoffMs);
-      relisten();
-    });
-  }
-
-  private void relisten() {
-    if (closed) {
-      return;
-    }
-    long delay = listenBackoffMs;
-    listenBackoffMs = Math.min(LISTEN_BACKOFF_MAX_MS, listenBackoffMs * 2);
-    vertx.setTimer(delay, t -> listen());
-  }
-
-  private void wake(String channel, String payload) {
-    if (closed) {
-      return;
-    }
-    if (JOBS_CHANNEL.equals(channel)) {
-      vertx.eventBus().publish(Addresses.JOBS_READY, null);
-    } else if (DELIVERIES_CHANNEL.equals(channel)) {
-      Long minId = null;
-      try {
-        minId = Long.parseLong(payload);
-      } catch (NumberFormatException e) {
-        // a wake-up without an id: a plain claim
-      }
-      vertx.eventBus().publish(Addresses.DELIVERIES_READY, minId);
-    }
   }
 
   // ---------------------------------------------------------------- lanes (one owner per destination)
