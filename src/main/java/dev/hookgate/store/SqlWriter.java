@@ -23,6 +23,7 @@ final class SqlWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SqlWriter.class);
   private static final int MAX_BATCH = 1000;
   private static final long SLOW_BATCH_MS = 1000;
+  static final int MAX_QUEUED = 50_000;
 
   @FunctionalInterface
   interface SqlOp<T> {
@@ -42,7 +43,11 @@ final class SqlWriter {
 
   private final Vertx vertx;
   private final Connection connection;
-  private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  /**
+   * Bounded: when the disk cannot keep up, new work is refused at once (the HTTP handlers answer 503,
+   * a producer retries) instead of piling up in memory.
+   */
+  private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -61,7 +66,9 @@ final class SqlWriter {
     if (!running) {
       return Future.failedFuture(new IllegalStateException("store is closed"));
     }
-    queue.add(new Pending<>(name, op, promise, context));
+    if (!queue.offer(new Pending<>(name, op, promise, context))) {
+      return Future.failedFuture(new IllegalStateException("store overloaded: " + MAX_QUEUED + " operations waiting"));
+    }
     return promise.future();
   }
 

@@ -98,6 +98,39 @@ class SqliteStoreTest extends StoreContractTest {
     assertTrue(Files.exists(nested));
   }
 
+  @Test
+  void when_the_writer_falls_behind_new_work_is_refused_at_once_not_piled_up() throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("overload.db"));
+    c.setAutoCommit(false);
+    SqlWriter writer = new SqlWriter(vertx, c, "test-writer");
+    try {
+      CountDownLatch started = new CountDownLatch(1);
+      CountDownLatch release = new CountDownLatch(1);
+      writer.submit("block", conn -> {
+        started.countDown();
+        try {
+          release.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      });
+      assertTrue(started.await(10, TimeUnit.SECONDS));
+      List<Future<Object>> queued = new ArrayList<>();
+      for (int i = 0; i < SqlWriter.MAX_QUEUED; i++) {
+        queued.add(writer.submit("fill", conn -> null));
+      }
+      Future<Object> refused = writer.submit("one too many", conn -> null);
+      assertTrue(refused.failed());
+      assertTrue(refused.cause().getMessage().startsWith("store overloaded"));
+      release.countDown();
+      Future.all(queued).await(20, TimeUnit.SECONDS);
+      assertTrue(queued.stream().allMatch(Future::succeeded));
+    } finally {
+      writer.close();
+    }
+  }
+
   /**
    * Drives {@link SqlWriter} directly so that the batch is certain: the first operation holds the
    * writer while the others queue up, and they are then drained into one transaction together.
