@@ -53,6 +53,14 @@ public final class JobVerticle extends VerticleBase {
           .onComplete(r -> message.reply(null));
       return;
     }
+    if (job.attempts() > 1 && !command.rerunAfterCrash()) {
+      // taken back from a node or a run that stopped, however it came back: not re-run, the user is told
+      String reason = "it was interrupted (the gateway running it stopped) and is not re-run (rerun-after-crash: false)";
+      finish(job, JobState.INTERRUPTED, reason, Replies.failure(command, job, reason, "",
+              services.config().responseUrl().maxPostChars(), started), started)
+          .onComplete(r -> message.reply(null));
+      return;
+    }
     run(command, job)
         .recover(e -> Future.succeededFuture(new JobResult.Failed("internal error: " + e.getClass().getSimpleName(),
             "", Map.of())))
