@@ -23,6 +23,8 @@ import java.util.Optional;
  * the producer hears {@code 200 ok}; the delivery verticle forwards it at the destination's pace.
  */
 final class HookHandler {
+  /** The routing-context key of the hook a request's key matched (an {@code Optional<HookConfig>}). */
+  static final String MATCHED_HOOK = "hookgate.hook";
   static final long IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000L;
   private static final int MAX_IDEMPOTENCY_KEY = 255;
 
@@ -45,7 +47,7 @@ final class HookHandler {
       mattermostError(ctx, 400, id, e.getMessage());
       return;
     }
-    Optional<HookConfig> hook = find(ctx.pathParam("key"));
+    Optional<HookConfig> hook = ctx.get(MATCHED_HOOK); // looked up once, by HttpVerticle's guard
     if (hook.isEmpty()) {
       services.metrics().hook("unknown", "invalid_key");
       mattermostError(ctx, 400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
@@ -80,9 +82,9 @@ final class HookHandler {
   }
 
   /** Looks a key up comparing every configured key in constant time. */
-  private Optional<HookConfig> find(String key) {
+  static Optional<HookConfig> find(java.util.Collection<HookConfig> hooks, String key) {
     HookConfig found = null;
-    for (HookConfig h : services.config().hooks().values()) {
+    for (HookConfig h : hooks) {
       if (TokenCheck.matches(h.key(), key)) {
         found = h;
       }

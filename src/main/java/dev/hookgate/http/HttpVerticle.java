@@ -3,7 +3,6 @@ package dev.hookgate.http;
 import dev.hookgate.Services;
 import dev.hookgate.config.HttpConfig;
 import dev.hookgate.config.HookConfig;
-import dev.hookgate.protocol.TokenCheck;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,6 +21,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -236,18 +236,20 @@ public final class HttpVerticle extends VerticleBase {
         || path.equals("/api") || path.startsWith("/admin"));
   }
 
-  /** An unknown hook key is an authentication failure, whatever the handler answers about the body. */
+  /**
+   * Looks the hook key up once (constant time against every hook) for the handler; an unknown key
+   * is an authentication failure, whatever the handler answers about the body.
+   */
   private void markUnknownHook(RoutingContext ctx) {
     String key = ctx.pathParam("key");
-    boolean known = false;
-    for (HookConfig h : services.config().hooks().values()) {
-      known |= TokenCheck.matches(h.key(), key == null ? "" : key);
-    }
-    if (!known) {
+    Optional<HookConfig> hook = HookHandler.find(services.config().hooks().values(), key == null ? "" : key);
+    ctx.put(HookHandler.MATCHED_HOOK, hook);
+    if (hook.isEmpty()) {
       ctx.put(AUTH_FAILURE, true);
     }
     ctx.next();
   }
+
 
   /** Failures raised by Vert.x (body too large, a closed connection...) or by a bug: never a stack trace. */
   private void failure(RoutingContext ctx) {
