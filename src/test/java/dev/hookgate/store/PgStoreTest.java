@@ -79,7 +79,14 @@ class PgStoreTest extends StoreContractTest {
 
   @Override
   protected Store newStore(Vertx vertx) throws Exception {
-    return new PgStore(vertx, options());
+    return SqlStore.postgres(vertx, uri(), "node-" + UUID.randomUUID(), Clock.systemUTC(), Duration.ofSeconds(30));
+  }
+
+  /** The test database as {@code store.postgres.uri}. */
+  private String uri() throws Exception {
+    PgConnectOptions o = options();
+    String password = o.getPassword() == null || o.getPassword().isEmpty() ? "" : ":" + o.getPassword();
+    return "postgresql://" + o.getUser() + password + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
   }
 
   private PgConnectOptions options() throws Exception {
@@ -119,7 +126,7 @@ class PgStoreTest extends StoreContractTest {
   void nodes_starting_at_once_migrate_once() throws Exception {
     await(store.close());
     store = null;
-    await(query("DROP TABLE jobs, deliveries, idempotency_keys, nodes, schedule_runs, schema_version"));
+    await(query("DROP TABLE jobs, deliveries, idempotency_keys, nodes, schedule_runs, schema_version, lane_leases, queue_depth"));
     List<Store> nodes = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       nodes.add(newStore(vertx));
@@ -215,7 +222,7 @@ class PgStoreTest extends StoreContractTest {
 
   @Test
   void a_node_store_keeps_its_own_heartbeat() throws Exception {
-    Store node = new PgStore(vertx, options(), 2, "node-x", Clock.systemUTC(), Duration.ofSeconds(30));
+    Store node = SqlStore.postgres(vertx, uri(), "node-x", Clock.systemUTC(), Duration.ofSeconds(30));
     await(node.open());
     try {
       List<Row> rows = await(query("SELECT seen_at FROM nodes WHERE node = 'node-x'"));
