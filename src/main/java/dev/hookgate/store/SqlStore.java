@@ -79,6 +79,12 @@ public final class SqlStore implements Store {
     return stats;
   }
 
+  /** The statements the writer prepared so far: what the hot paths ran (for the query-plan test). */
+  java.util.Set<String> writerStatements() {
+    SqlWriter w = writer;
+    return w == null ? java.util.Set.of() : w.preparedStatements();
+  }
+
   @Override
   public Future<Void> open() {
     return vertx.executeBlocking(() -> {

@@ -68,7 +68,7 @@ final class SqlWriter {
   private final Thread thread;
   private volatile boolean running = true;
   /** Writer thread only. */
-  private Tx tx;
+  private volatile Tx tx;
   private long lastConnectAttempt;
 
   SqlWriter(Vertx vertx, Dialect dialect, Tx opened, StoreStats stats, String name) {
@@ -93,6 +93,12 @@ final class SqlWriter {
       return Future.failedFuture(new IllegalStateException("store overloaded: " + MAX_QUEUED + " operations waiting"));
     }
     return promise.future();
+  }
+
+  /** The statements the current write connection prepared so far (for the query-plan test). */
+  java.util.Set<String> preparedStatements() {
+    Tx t = tx;
+    return t == null ? java.util.Set.of() : java.util.Set.copyOf(t.preparedStatements());
   }
 
   /** Finishes what was submitted, then closes the connection. */

@@ -16,6 +16,8 @@ final class Tx {
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, PreparedStatement> keyed = new HashMap<>();
+  /** Every statement this connection prepared (for the query-plan test). */
+  private final java.util.Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private boolean jobsQueued;
   private long firstDeliveryQueued;
 
@@ -33,6 +35,7 @@ final class Tx {
     if (ps == null) {
       ps = connection.prepareStatement(sql);
       statements.put(sql, ps);
+      prepared.add(sql);
     } else {
       ps.clearBatch(); // whatever a failed batch left behind
       ps.clearParameters();
@@ -46,11 +49,16 @@ final class Tx {
     if (ps == null) {
       ps = connection.prepareStatement(sql, new String[] {"id"});
       keyed.put(sql, ps);
+      prepared.add(sql);
     } else {
       ps.clearBatch();
       ps.clearParameters();
     }
     return ps;
+  }
+
+  java.util.Set<String> preparedStatements() {
+    return prepared;
   }
 
   void jobsQueued() {
