@@ -87,7 +87,10 @@ final class SqliteDialect implements Dialect {
         Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       }
       Path lockFile = Path.of(path + ".lock");
-      lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (!Files.exists(lockFile)) {
+        Files.createFile(lockFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      }
+      lockChannel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
       try {
         lock = lockChannel.tryLock();
       } catch (OverlappingFileLockException e) {
