@@ -200,6 +200,24 @@ class PgStoreTest extends StoreContractTest {
   }
 
   @Test
+  void one_idempotency_key_posted_to_several_nodes_at_once_is_queued_once() throws Exception {
+    Store other = newStore(vertx);
+    await(other.open());
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        results.add((i % 2 == 0 ? store : other).enqueueDeliveries(List.of(dest("ops", 1_000 + i)), "hook:alerts",
+            "the-same-key", 60_000));
+      }
+      await(Future.all(results));
+      assertEquals(1, results.stream().filter(Future::result).count());
+      assertEquals(1, await(store.deliveries(DeliveryState.PENDING, 100)).size());
+    } finally {
+      await(other.close());
+    }
+  }
+
+  @Test
   void recover_leaves_alone_what_a_live_node_holds() throws Exception {
     await(store.enqueueJob(newJob("live", "deploy", 100), 10));
     await(store.enqueueJob(newJob("dead", "deploy", 200), 10));
