@@ -178,6 +178,13 @@ final class SqlJobs implements JobQueue {
     });
   }
 
+  /** Rebuilds the count of queued jobs per command from the rows (one pass over the queued jobs' index). */
+  void recountQueued(Tx tx) throws SQLException {
+    tx.prepare("DELETE FROM queue_depth").executeUpdate();
+    tx.prepare("INSERT INTO queue_depth(command, queued) SELECT command, COUNT(*) FROM jobs WHERE state = 'queued' "
+        + "GROUP BY command").executeUpdate();
+  }
+
   /**
    * Jobs running under no live node go back to the queue, or become interrupted with their notices.
    * On a store one process holds alone, every running job is such (the process that ran it is gone).

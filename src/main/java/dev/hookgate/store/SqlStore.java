@@ -194,6 +194,9 @@ public final class SqlStore implements Store {
         }
       }
       deliveries.releaseStaleLeases(tx, now, aliveSince);
+      if (!dialect.shared()) {
+        jobs.recountQueued(tx); // alone on the store: the counts are rebuilt from the rows at each start
+      }
       return n;
     });
   }

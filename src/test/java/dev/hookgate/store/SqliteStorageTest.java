@@ -183,6 +183,31 @@ class SqliteStorageTest {
   }
 
   @Test
+  void the_counts_of_queued_jobs_are_rebuilt_from_the_rows_at_start() throws Exception {
+    Path file = dir.resolve("count.db");
+    Store store = SqlStore.sqlite(vertx, file, "full", "node-1");
+    await(store.open());
+    for (int i = 0; i < 5; i++) {
+      await(store.enqueueJob(new NewJob("j" + i, "deploy", java.util.Map.of(), "", i), 5));
+    }
+    await(store.close());
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = c.createStatement()) {
+      st.executeUpdate("UPDATE queue_depth SET queued = 99"); // a count that drifted from the rows
+    }
+    store = SqlStore.sqlite(vertx, file, "full", "node-2");
+    await(store.open());
+    try {
+      await(store.recover(1_000, c -> true, j -> List.of()));
+      assertInstanceOf(EnqueueResult.QueueFull.class,
+          await(store.enqueueJob(new NewJob("k0", "deploy", java.util.Map.of(), "", 10), 5)));
+      assertInstanceOf(EnqueueResult.Accepted.class,
+          await(store.enqueueJob(new NewJob("k1", "deploy", java.util.Map.of(), "", 10), 6)));
+    } finally {
+      await(store.close());
+    }
+  }
+
+  @Test
   void max_queued_holds_under_concurrent_enqueues() throws Exception {
     Store store = SqlStore.sqlite(vertx, dir.resolve("q.db"), "full", "node-1");
     await(store.open());
