@@ -102,7 +102,8 @@ public final class HttpVerticle extends VerticleBase {
           }
           router.handle(req);
         })
-        .listen(port)
+        // listen(port) alone binds every interface in Vert.x 5, whatever the options' host says
+        .listen(port, http.host())
         .onSuccess(server -> actualPort = server.actualPort());
   }
 
