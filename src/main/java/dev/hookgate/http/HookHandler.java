@@ -12,45 +12,55 @@ import dev.hookgate.protocol.MalformedRequestException;
 import dev.hookgate.protocol.PostSplitter;
 import dev.hookgate.protocol.TokenCheck;
 import dev.hookgate.store.NewDelivery;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import dev.hookgate.config.GatewayConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /hooks/{key}}: Mattermost's incoming-hook contract. The message is stored before
  * the producer hears {@code 200 ok}; the delivery verticle forwards it at the destination's pace.
  */
 final class HookHandler {
-  /** The routing-context key of the hook a request's key matched (an {@code Optional<HookConfig>}). */
-  static final String MATCHED_HOOK = "hookgate.hook";
+  private static final Logger LOG = LoggerFactory.getLogger(HookHandler.class);
   static final long IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000L;
   private static final int MAX_IDEMPOTENCY_KEY = 255;
 
   private final Services services;
+  private final AuthThrottleGuard throttle;
 
-  HookHandler(Services services) {
+  HookHandler(Services services, AuthThrottleGuard throttle) {
     this.services = services;
+    this.throttle = throttle;
   }
 
   void handle(RoutingContext ctx) {
+    GatewayConfig config = Exchange.of(ctx).config();
+    String key = ctx.pathParam("key");
+    // looked up once, constant time against every hook; an unknown key is an authentication failure
+    Optional<HookConfig> hook = find(config.hooks().values(), key == null ? "" : key);
+    if (!throttle.admit(ctx, hook.isPresent())) {
+      return;
+    }
     ChatMessage message;
     try {
       byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
       message = IncomingHookRequest.parse(ctx.request().getHeader("Content-Type"), body,
-          services.config().http().maxFormFields());
+          config.http().maxFormFields());
     } catch (MalformedRequestException e) {
-      String id = e.getMessage().equals(IncomingHookRequest.NO_TEXT) ? "web.incoming_webhook.text.app_error"
+      // Mattermost's order: a payload with nothing to post is refused before the hook is looked at
+      String id = e.kind() == MalformedRequestException.Kind.NO_TEXT ? "web.incoming_webhook.text.app_error"
           : "web.incoming_webhook.parse.app_error";
       services.metrics().hook("unknown", "invalid");
-      mattermostError(ctx, 400, id, e.getMessage());
+      ErrorReplies.mattermost(ctx, 400, id, e.getMessage());
       return;
     }
-    Optional<HookConfig> hook = ctx.get(MATCHED_HOOK); // looked up once, by HttpVerticle's guard
     if (hook.isEmpty()) {
       services.metrics().hook("unknown", "invalid_key");
-      mattermostError(ctx, 400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
+      ErrorReplies.mattermost(ctx, 400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
       return;
     }
     String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
@@ -59,7 +69,8 @@ final class HookHandler {
       return;
     }
     HookConfig h = hook.get();
-    DestinationConfig dest = services.config().destinations().get(h.destination());
+    // the same snapshot as the hook: a validated config always holds the hook's destination
+    DestinationConfig dest = config.destinations().get(h.destination());
     long now = services.now();
     List<NewDelivery> deliveries = new ArrayList<>();
     for (ChatMessage part : split(message, dest.maxPostChars())) {
@@ -71,12 +82,12 @@ final class HookHandler {
           if (fresh) {
             ctx.vertx().eventBus().publish(Addresses.DELIVERIES_READY, null);
           } else {
-            HttpVerticle.LOG.info("hook {}: repeated Idempotency-Key, message dropped", h.name());
+            LOG.info("hook {}: repeated Idempotency-Key, message dropped", h.name());
           }
           ctx.response().putHeader("content-type", "text/plain").end("ok");
         })
         .onFailure(e -> {
-          HttpVerticle.LOG.error("hook {}: the store refused the message: {}", h.name(), e.getMessage());
+          LOG.error("hook {}: the store refused the message: {}", h.name(), e.getMessage());
           ErrorReplies.send(ctx, 503, "unavailable", "the gateway cannot store the message right now; try again");
         });
   }
@@ -106,12 +117,5 @@ final class HookHandler {
           : part.withAttachments(ChatJson.MAPPER.createArrayNode()));
     }
     return out;
-  }
-
-  /** Mattermost's AppError body, with hookgate's {@code error} / {@code message} pair. */
-  private static void mattermostError(RoutingContext ctx, int status, String id, String message) {
-    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", id).put("id", id).put("message", message).put("detailed_error", "")
-            .put("status_code", status).encode());
   }
 }

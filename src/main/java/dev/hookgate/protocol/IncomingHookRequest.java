@@ -54,7 +54,7 @@ public final class IncomingHookRequest {
     ObjectNode message = normalise((ObjectNode) node);
     JsonNode attachments = message.get("attachments");
     if (message.path("text").asText("").isEmpty() && (attachments == null || attachments.isNull())) {
-      throw new MalformedRequestException(NO_TEXT);
+      throw new MalformedRequestException(MalformedRequestException.Kind.NO_TEXT, NO_TEXT);
     }
     return ChatMessage.of(message);
   }

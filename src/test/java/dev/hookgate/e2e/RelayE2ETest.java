@@ -93,8 +93,9 @@ class RelayE2ETest {
           400, "not valid UTF-8");
       String huge = "{\"text\": \"" + "x".repeat(70_000) + "\"}";
       HttpResponse<String> tooBig = gw.postJson("/hooks/" + KEY, huge);
-      assertEquals(413, tooBig.statusCode());
-      assertEquals("payload_too_large", new JsonObject(tooBig.body()).getString("error"));
+      assertError(tooBig, 413, "larger than http.max-body-bytes");
+      assertEquals("api.context.request_body_too_large.app_error", new JsonObject(tooBig.body()).getString("id"));
+      assertError(gw.postJson("/hooks/" + KEY, "{\"text\": \"x\"}", "Idempotency-Key", " "), 400, "Idempotency-Key");
 
       var store = gw.gateway().services().store();
       assertEquals(0, store.deliveries(DeliveryState.PENDING, 10).await(5, TimeUnit.SECONDS).size()
@@ -105,9 +106,14 @@ class RelayE2ETest {
     }
   }
 
+  /** A relay error, in Mattermost's shape whatever refused it (the handler, the body limit...). */
   static void assertError(HttpResponse<String> r, int status, String messagePart) {
     assertEquals(status, r.statusCode(), r.body());
-    String message = new JsonObject(r.body()).getString("message");
+    JsonObject body = new JsonObject(r.body());
+    assertTrue(body.getString("id").matches("[a-z_.]+\\.app_error"), body.encode());
+    assertEquals(status, body.getInteger("status_code"), body.encode());
+    assertEquals("", body.getString("detailed_error"), body.encode());
+    String message = body.getString("message");
     assertTrue(message.contains(messagePart), message);
   }
 
