@@ -69,11 +69,18 @@ final class HookHandler {
       return;
     }
     HookConfig h = hook.get();
+    HookPolicy.Verdict verdict = HookPolicy.apply(h, message);
+    if (!(verdict instanceof HookPolicy.Verdict.Post accepted)) {
+      services.metrics().hook(h.name(), "channel_locked");
+      ErrorReplies.mattermost(ctx, 403, "web.incoming_webhook.channel_locked.app_error", HookPolicy.CHANNEL_LOCKED);
+      return;
+    }
+    ChatMessage post = accepted.message();
     // the same snapshot as the hook: a validated config always holds the hook's destination
     DestinationConfig dest = config.destinations().get(h.destination());
     long now = services.now();
     List<NewDelivery> deliveries = new ArrayList<>();
-    for (ChatMessage part : split(message, dest.maxPostChars())) {
+    for (ChatMessage part : split(post, dest.maxPostChars())) {
       deliveries.add(NewDelivery.toDestination(h.destination(), h.name(), part, now, now + h.coalesce().toMillis()));
     }
     services.store().enqueueDeliveries(deliveries, "hook:" + h.name(), idempotencyKey, IDEMPOTENCY_WINDOW_MS)

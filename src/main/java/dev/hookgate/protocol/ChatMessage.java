@@ -48,6 +48,13 @@ public final class ChatMessage {
     return t == null || t.isNull() ? "" : t.asText();
   }
 
+  /** A top-level text field ({@code channel}, {@code username}...), empty when absent or blank. */
+  public java.util.Optional<String> textField(String name) {
+    JsonNode v = body.get(name);
+    return v != null && v.isTextual() && !v.asText().isBlank() ? java.util.Optional.of(v.asText())
+        : java.util.Optional.empty();
+  }
+
   public ArrayNode attachments() {
     JsonNode a = body.get("attachments");
     return a instanceof ArrayNode arr ? arr.deepCopy() : ChatJson.MAPPER.createArrayNode();
