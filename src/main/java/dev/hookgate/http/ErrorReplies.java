@@ -18,16 +18,25 @@ final class ErrorReplies {
 
   /** An error with a hookgate code; on the relay the code becomes an id in Mattermost's form. */
   static Future<Void> send(RoutingContext ctx, int status, String code, String message) {
-    if (isRelay(ctx)) {
-      return mattermost(ctx, status, relayId(code), message);
-    }
-    return answer(ctx, status, new JsonObject().put("error", code).put("message", message));
+    return answer(ctx, status, body(ctx.request().path(), status, code, message));
   }
 
   /** A relay error with Mattermost's own error id ({@code web.incoming_webhook.*.app_error}). */
   static Future<Void> mattermost(RoutingContext ctx, int status, String id, String message) {
-    return answer(ctx, status, new JsonObject().put("error", id).put("id", id).put("message", message)
-        .put("detailed_error", "").put("request_id", "").put("status_code", status));
+    return answer(ctx, status, mattermostBody(status, id, message));
+  }
+
+  /** The JSON body of an error on {@code path}, in its route family's shape. */
+  static String body(String path, int status, String code, String message) {
+    if (path != null && path.startsWith(RELAY_PREFIX)) {
+      return mattermostBody(status, relayId(code), message);
+    }
+    return new JsonObject().put("error", code).put("message", message).encode();
+  }
+
+  private static String mattermostBody(int status, String id, String message) {
+    return new JsonObject().put("error", id).put("id", id).put("message", message)
+        .put("detailed_error", "").put("request_id", "").put("status_code", status).encode();
   }
 
   /** 4xx failures raised by Vert.x itself (body too large...). */
@@ -49,11 +58,6 @@ final class ErrorReplies {
     return send(ctx, status, code, message);
   }
 
-  private static boolean isRelay(RoutingContext ctx) {
-    String path = ctx.request().path();
-    return path != null && path.startsWith(RELAY_PREFIX);
-  }
-
   /** Mattermost's id where it has one for the situation, else hookgate's code in the same form. */
   private static String relayId(String code) {
     return switch (code) {
@@ -63,10 +67,10 @@ final class ErrorReplies {
     };
   }
 
-  private static Future<Void> answer(RoutingContext ctx, int status, JsonObject body) {
+  private static Future<Void> answer(RoutingContext ctx, int status, String body) {
     if (ctx.response().ended()) {
       return Future.succeededFuture();
     }
-    return ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+    return ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body);
   }
 }

@@ -78,7 +78,10 @@ public final class HttpVerticle extends VerticleBase {
     http.tls().ifPresent(tls -> options.setSsl(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath())));
     return vertx.createHttpServer(options)
-        .connectionHandler(slow::connected)
+        .connectionHandler(conn -> {
+          StrictRequestDecoder.install(conn, options);
+          slow.connected(conn);
+        })
         .requestHandler(req -> {
           slow.headArrived(req);
           router.handle(req);
