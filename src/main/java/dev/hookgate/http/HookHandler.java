@@ -1,11 +1,9 @@
 package dev.hookgate.http;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.DestinationConfig;
 import dev.hookgate.config.HookConfig;
-import dev.hookgate.protocol.ChatJson;
 import dev.hookgate.protocol.ChatMessage;
 import dev.hookgate.protocol.IncomingHookRequest;
 import dev.hookgate.protocol.MalformedRequestException;
@@ -31,17 +29,18 @@ final class HookHandler {
 
   private final Services services;
   private final AuthThrottleGuard throttle;
+  private final RefusalLog refusals;
 
   HookHandler(Services services, AuthThrottleGuard throttle) {
     this.services = services;
     this.throttle = throttle;
+    this.refusals = new RefusalLog(services.clock()::millis);
   }
 
   void handle(RoutingContext ctx) {
     GatewayConfig config = Exchange.of(ctx).config();
-    String key = ctx.pathParam("key");
     // looked up once, constant time against every hook; an unknown key is an authentication failure
-    Optional<HookConfig> hook = find(config.hooks().values(), key == null ? "" : key);
+    Optional<HookConfig> hook = find(config.hooks().values(), keyOf(ctx));
     if (!throttle.admit(ctx, hook.isPresent())) {
       return;
     }
@@ -54,25 +53,24 @@ final class HookHandler {
       // Mattermost's order: a payload with nothing to post is refused before the hook is looked at
       String id = e.kind() == MalformedRequestException.Kind.NO_TEXT ? "web.incoming_webhook.text.app_error"
           : "web.incoming_webhook.parse.app_error";
-      services.metrics().hook("unknown", "invalid");
-      ErrorReplies.mattermost(ctx, 400, id, e.getMessage());
+      refuse(ctx, hook, "invalid", 400, id, e.getMessage());
       return;
     }
     if (hook.isEmpty()) {
-      services.metrics().hook("unknown", "invalid_key");
-      ErrorReplies.mattermost(ctx, 400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
+      refuse(ctx, hook, "invalid_key", 400, "web.incoming_webhook.invalid.app_error", "Invalid webhook.");
       return;
     }
     String idempotencyKey = ctx.request().getHeader("Idempotency-Key");
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-      ErrorReplies.send(ctx, 400, "bad_request", "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+      refuse(ctx, hook, "invalid", 400, "web.incoming_webhook.parse.app_error",
+          "Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
       return;
     }
     HookConfig h = hook.get();
     HookPolicy.Verdict verdict = HookPolicy.apply(h, message);
     if (!(verdict instanceof HookPolicy.Verdict.Post accepted)) {
-      services.metrics().hook(h.name(), "channel_locked");
-      ErrorReplies.mattermost(ctx, 403, "web.incoming_webhook.channel_locked.app_error", HookPolicy.CHANNEL_LOCKED);
+      refuse(ctx, hook, "channel_locked", 403, "web.incoming_webhook.channel_locked.app_error",
+          HookPolicy.CHANNEL_LOCKED);
       return;
     }
     ChatMessage post = accepted.message();
@@ -99,6 +97,38 @@ final class HookHandler {
         });
   }
 
+  /**
+   * The relay route's failure handler: a body over http.max-body-bytes (413) is counted under its
+   * hook and logged like any refusal; the router's failure handler then answers.
+   */
+  void failed(RoutingContext ctx) {
+    if (ctx.statusCode() == 413) {
+      Optional<HookConfig> hook = find(Exchange.of(ctx).config().hooks().values(), keyOf(ctx));
+      services.metrics().hook(hook.map(HookConfig::name).orElse("unknown"), "too_large");
+      log(ctx, hook, 413, "body larger than http.max-body-bytes");
+    }
+    ctx.next();
+  }
+
+  /** Answers a refusal in Mattermost's shape, counts it under its hook ("unknown" for an unknown key), logs it. */
+  private void refuse(RoutingContext ctx, Optional<HookConfig> hook, String outcome, int status, String id,
+      String message) {
+    services.metrics().hook(hook.map(HookConfig::name).orElse("unknown"), outcome);
+    log(ctx, hook, status, message);
+    ErrorReplies.mattermost(ctx, status, id, message);
+  }
+
+  private void log(RoutingContext ctx, Optional<HookConfig> hook, int status, String message) {
+    String producer = hook.map(h -> "hook " + h.name()).orElseGet(() -> "key " + LogText.maskedKey(keyOf(ctx)));
+    refusals.line(producer, status, message)
+        .ifPresent(line -> LOG.warn("{} (from {})", line, ctx.request().remoteAddress()));
+  }
+
+  private static String keyOf(RoutingContext ctx) {
+    String key = ctx.pathParam("key");
+    return key == null ? "" : key;
+  }
+
   /** Looks a key up comparing every configured key in constant time. */
   static Optional<HookConfig> find(java.util.Collection<HookConfig> hooks, String key) {
     HookConfig found = null;
@@ -110,18 +140,16 @@ final class HookHandler {
     return Optional.ofNullable(found);
   }
 
-  /** Long text becomes consecutive posts; attachments ride on the last one, as Mattermost does. */
+  /** Long text becomes consecutive posts; attachments and blocks ride on the last one, as Mattermost does. */
   static List<ChatMessage> split(ChatMessage message, int maxChars) {
     List<String> parts = PostSplitter.split(message.text(), maxChars);
     if (parts.size() == 1) {
       return List.of(message);
     }
-    ArrayNode attachments = message.attachments();
     List<ChatMessage> out = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       ChatMessage part = message.withText(parts.get(i));
-      out.add(i == parts.size() - 1 ? part.withAttachments(attachments)
-          : part.withAttachments(ChatJson.MAPPER.createArrayNode()));
+      out.add(i == parts.size() - 1 ? part : part.withField("attachments", null).withField("blocks", null));
     }
     return out;
   }

@@ -56,7 +56,7 @@ public final class HttpVerticle extends VerticleBase {
     // no BodyHandler on GET: a GET reads its query only, and BodyHandler throws (500) on a GET whose
     // Content-Type is a form or multipart
     router.get("/commands/:name").handler(commands::handle);
-    router.post("/hooks/:key").handler(body).handler(hooks::handle);
+    router.post("/hooks/:key").handler(body).handler(hooks::handle).failureHandler(hooks::failed);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(GatewayHealth.checks(vertx, services)));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     router.route("/api/*").handler(throttle::admin);

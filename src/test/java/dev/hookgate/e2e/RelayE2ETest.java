@@ -118,6 +118,60 @@ class RelayE2ETest {
   }
 
   @Test
+  void slackBlocksWithoutTextAreRelayedUnchanged() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      chat.acceptBlocksLikeSlack();
+      JsonArray blocks = new JsonArray("[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"Deploy\"}},"
+          + "{\"type\":\"section\",\"fields\":[{\"type\":\"mrkdwn\",\"text\":\"*env*\\nprod\"}]}]");
+      HttpResponse<String> r = gw.postJson("/hooks/" + KEY, new JsonObject().put("blocks", blocks).encode());
+      assertEquals(200, r.statusCode(), r.body());
+      await("the post", 10_000, () -> chat.posts().size() == 1);
+      assertEquals(blocks, chat.posts().get(0).body().getJsonArray("blocks"));
+    }
+  }
+
+  @Test
+  void refusalsAreLoggedUnderTheHooksNameOrAMaskedKeyAndCountedUnderTheHook() throws Exception {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hookgate.http.HookHandler");
+    captured.start();
+    log.addAppender(captured);
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+      assertEquals(400, gw.postJson("/hooks/" + KEY, "{\"text\": 42}").statusCode());
+      assertEquals(400, gw.postJson("/hooks/" + KEY, "{}").statusCode());
+      assertEquals(413, gw.postJson("/hooks/" + KEY, "{\"text\": \"" + "x".repeat(70_000) + "\"}").statusCode());
+      assertEquals(400, gw.postJson("/hooks/wrongkey0123456789", "{\"text\": \"hi\"}").statusCode());
+
+      List<String> lines = captured.list.stream().map(e -> e.getFormattedMessage()).toList();
+      assertEquals(4, lines.size(), lines.toString());
+      assertTrue(lines.get(0).startsWith("relay refused a post to hook alerts: 400 field 'text' must be a string"), lines.get(0));
+      assertTrue(lines.get(1).startsWith("relay refused a post to hook alerts: 400 No text specified."), lines.get(1));
+      assertTrue(lines.get(2).startsWith("relay refused a post to hook alerts: 413 "), lines.get(2));
+      assertTrue(lines.get(3).startsWith("relay refused a post to key wron…: 400 Invalid webhook."), lines.get(3));
+      assertTrue(lines.stream().noneMatch(l -> l.contains(KEY) || l.contains("wrongkey0123456789")), lines.toString());
+
+      String metrics = gw.get("/metrics").body();
+      assertEquals(2.0, counter(metrics, "alerts", "invalid"), metrics);
+      assertEquals(1.0, counter(metrics, "alerts", "too_large"));
+      assertEquals(1.0, counter(metrics, "unknown", "invalid_key"));
+      assertEquals(0.0, counter(metrics, "unknown", "invalid"), "invalid posts to a known hook are not unknown");
+    } finally {
+      log.detachAppender(captured);
+    }
+  }
+
+  /** hookgate_hook_messages_total{hook, outcome}; 0 when the series does not exist. */
+  static double counter(String metrics, String hook, String outcome) {
+    return metrics.lines()
+        .filter(l -> l.startsWith("hookgate_hook_messages_total{") && l.contains("hook=\"" + hook + "\"")
+            && l.contains("outcome=\"" + outcome + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
   void repeatedIdempotencyKeyIsDeliveredOnce() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
       for (int i = 0; i < 3; i++) {
@@ -134,6 +188,7 @@ class RelayE2ETest {
   void outageOfTenSecondsLosesNothingAndKeepsOrder() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start();
          TestGateway gw = TestGateway.start(config(chat, ", rate-per-second: 50, burst: 50", ""))) {
+      long outageEnds = System.currentTimeMillis() + 10_000;
       chat.failFor(10_000, 503);
       List<String> sent = new ArrayList<>();
       for (int i = 0; i < 50; i++) {
@@ -142,7 +197,8 @@ class RelayE2ETest {
       }
       await("every event after the outage", 25_000, () -> lines(chat).size() >= 50);
       assertEquals(sent, lines(chat));
-      assertTrue(chat.posts().get(0).receivedAt() >= chat.requestTimes().get(0) + 9_000);
+      assertTrue(chat.requestTimes().get(0) < outageEnds, "the first attempt met the outage");
+      assertTrue(chat.posts().get(0).receivedAt() >= outageEnds, "and was retried until it was over");
     }
   }
 

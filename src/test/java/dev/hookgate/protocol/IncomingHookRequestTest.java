@@ -132,10 +132,25 @@ class IncomingHookRequestTest {
 
   @ParameterizedTest(name = "body {0}")
   @ValueSource(strings = {"{}", "{\"username\":\"bot\"}", "{\"text\":\"\"}", "{\"text\":null}",
-      "{\"attachments\":null}", "{\"text\":\"\",\"attachments\":null}"})
+      "{\"attachments\":null}", "{\"text\":\"\",\"attachments\":null}", "{\"blocks\":null}"})
   void neitherTextNorAttachmentsIsNoTextSpecified(String body) {
     assertEquals("No text specified.", refused("application/json", body).getMessage());
     assertEquals("No text specified.", IncomingHookRequest.NO_TEXT);
+  }
+
+  @Test
+  void slackBlocksWithoutTextAreContentAndPassUnchanged() {
+    String blocks = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*Deploy* done\"}},"
+        + "{\"type\":\"divider\"}]";
+    ChatMessage m = parse("application/json", "{\"blocks\":" + blocks + "}");
+    assertEquals("", m.text());
+    assertEquals("{\"blocks\":" + blocks + "}", m.encode());
+  }
+
+  @Test
+  void blocksMustBeAnArrayOfObjects() {
+    assertEquals("field 'blocks' must be an array", refused(null, "{\"blocks\":{}}").getMessage());
+    assertEquals("field 'blocks' must hold objects", refused(null, "{\"blocks\":[1]}").getMessage());
   }
 
   @Test
