@@ -122,7 +122,7 @@ final class CommandHandler {
         return signatureProblem;
       }
     }
-    Optional<String> header = TokenCheck.presented(ctx.request().getHeader("Authorization"), Optional.empty());
+    Optional<String> header = TokenCheck.presented(ctx.request().getHeader("Authorization"));
     Optional<String> field = form.first("token").filter(t -> !t.isEmpty());
     if (header.isEmpty() && field.isEmpty()) {
       return signatureProblem.or(() -> Optional.of("missing token (form field token or Authorization: Token <t>)"));
