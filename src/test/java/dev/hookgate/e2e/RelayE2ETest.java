@@ -118,6 +118,47 @@ class RelayE2ETest {
   }
 
   @Test
+  void aReloadThatRemovesTheHookWhileItsPostArrivesNeverMixesTwoConfigs() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""));
+         java.net.Socket s = new java.net.Socket("127.0.0.1", gw.gateway().port())) {
+      String body = "{\"text\": \"sent before the reload\"}";
+      s.getOutputStream().write(("POST /hooks/" + KEY + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+          + "Connection: close\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, 5))
+          .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      // the head is being served (Vert.x counts it active) before the config loses the hook and its destination
+      await("the request to be under way", 10_000, () -> activeRequests(gw) >= 2); // this scrape is the other one
+      gw.gateway().services().configRef().set(dev.hookgate.config.ConfigParser.parse(
+          new JsonObject().put("store", new JsonObject().put("path", gw.dir().resolve("hookgate.db").toString()))));
+      s.getOutputStream().write(body.substring(5).getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      String answer = LimitsE2ETest.readAll(s, 10_000);
+      assertTrue(answer.startsWith("HTTP/1.1 200") && answer.endsWith("ok"), answer);
+      // stored for the destination of the config it arrived under (what the delivery engine then does with a
+      // destination the new config lacks is its own business)
+      var store = gw.gateway().services().store();
+      List<dev.hookgate.store.Delivery> stored = new ArrayList<>();
+      for (DeliveryState state : DeliveryState.values()) {
+        stored.addAll(store.deliveries(state, 10).await(5, TimeUnit.SECONDS));
+      }
+      assertEquals(1, stored.stream().mapToLong(dev.hookgate.store.Delivery::id).distinct().count(), stored.toString());
+      assertEquals("ops", stored.get(0).destination());
+      assertEquals("alerts", stored.get(0).hook());
+      assertEquals("sent before the reload", stored.get(0).message().text());
+      assertError(gw.postJson("/hooks/" + KEY, "{\"text\": \"after\"}"), 400, "Invalid webhook.");
+    }
+  }
+
+  static double activeRequests(TestGateway gw) {
+    try {
+      return gw.get("/metrics").body().lines().filter(l -> l.startsWith("vertx_http_server_active_requests"))
+          .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void slackBlocksWithoutTextAreRelayedUnchanged() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
       chat.acceptBlocksLikeSlack();
