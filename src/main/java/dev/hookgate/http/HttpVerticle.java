@@ -82,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
           StrictRequestDecoder.install(conn, options);
           slow.connected(conn);
         })
+        .invalidRequestHandler(RouterFailures::invalidRequest)
         .requestHandler(req -> {
           slow.headArrived(req);
           router.handle(req);

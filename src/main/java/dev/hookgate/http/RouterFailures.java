@@ -1,6 +1,9 @@
 package dev.hookgate.http;
 
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +27,24 @@ final class RouterFailures {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * The server's handler of requests the decoder refused (head too large, bad framing...): Vert.x's
+   * statuses (414, 431, else 400) with a body in the route family's shape, then the connection closed,
+   * since what follows on it cannot be trusted.
+   */
+  static void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+        : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    String code = status == 400 ? "bad_request" : status == 414 ? "uri_too_long" : "request_header_fields_too_large";
+    String message = status == 400 ? "malformed request (framing or head)"
+        : status == 414 ? "request line too long" : "request head is larger than http.max-header-bytes";
+    req.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .putHeader("connection", "close")
+        .end(ErrorReplies.body(req.path(), status, code, message))
+        .onComplete(ar -> req.connection().close());
   }
 
   /** The router's failure handler: body too large, a closed connection, or a bug; never a stack trace. */

@@ -40,8 +40,11 @@ class FramingE2ETest {
     }
   }
 
+  /** A 400 in the relay's error shape, alone on a connection the server closed. */
   static void assertOnlyA400(String answer) {
     assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+    assertTrue(answer.contains("\"status_code\":400") && answer.contains("\"id\":\"web.incoming_webhook.parse.app_error\""),
+        answer);
     assertEquals(1, answer.split("HTTP/1.1 ", -1).length - 1, "one answer only, nothing smuggled: " + answer);
   }
 
@@ -66,7 +69,7 @@ class FramingE2ETest {
   void aMalformedChunkSizeGets400InTheRelaysShapeAndTheConnectionIsClosed() throws Exception {
     String answer = exchange(head("Transfer-Encoding: chunked\r\n") + "zz\r\n{\"text\":\"x\"}\r\n0\r\n\r\n");
     assertOnlyA400(answer);
-    assertTrue(answer.contains("\"status_code\":400") && answer.contains("malformed chunked request body"), answer);
+    assertTrue(answer.contains("malformed chunked request body"), answer);
     assertTrue(answer.toLowerCase().contains("connection: close"), answer);
   }
 
