@@ -42,6 +42,7 @@ final class HookHandler {
     // looked up once, constant time against every hook; an unknown key is an authentication failure
     Optional<HookConfig> hook = find(config.hooks().values(), keyOf(ctx));
     if (!throttle.admit(ctx, hook.isPresent())) {
+      services.metrics().hook("unknown", "throttled");
       return;
     }
     ChatMessage message;
@@ -50,7 +51,7 @@ final class HookHandler {
       message = IncomingHookRequest.parse(ctx.request().getHeader("Content-Type"), body,
           config.http().maxFormFields());
     } catch (MalformedRequestException e) {
-      // Mattermost's order: a payload with nothing to post is refused before the hook is looked at
+      // Mattermost's order: a payload it cannot post is answered so before an unknown key is
       String id = e.kind() == MalformedRequestException.Kind.NO_TEXT ? "web.incoming_webhook.text.app_error"
           : "web.incoming_webhook.parse.app_error";
       refuse(ctx, hook, "invalid", 400, id, e.getMessage());
