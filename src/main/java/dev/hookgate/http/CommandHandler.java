@@ -9,7 +9,6 @@ import dev.hookgate.protocol.FormData;
 import dev.hookgate.protocol.MalformedRequestException;
 import dev.hookgate.protocol.SlackSignature;
 import dev.hookgate.protocol.SlashCommand;
-import dev.hookgate.protocol.TokenCheck;
 import dev.hookgate.store.EnqueueResult;
 import dev.hookgate.store.NewJob;
 import io.vertx.core.http.HttpMethod;
@@ -97,40 +96,14 @@ final class CommandHandler {
     enqueue(ctx, command, cmd);
   }
 
-  /**
-   * Empty when the request is authentic: a valid Slack signature, or the command's token in the
-   * {@code Authorization} header or the {@code token} field (any one that matches is enough, since
-   * Mattermost's outgoing OAuth puts another credential in the header). Otherwise, why not.
-   */
+  /** Empty when the request is authentic for the command; otherwise why not. */
   private Optional<String> authenticate(RoutingContext ctx, CommandConfig command, FormData form) {
-    String signature = ctx.request().getHeader(SlackSignature.SIGNATURE_HEADER);
-    Optional<String> signatureProblem = Optional.empty();
-    if (command.slackSigningSecret().isPresent() && (signature != null || command.token().isEmpty())) {
-      byte[] raw = ctx.request().method() == HttpMethod.GET
-          ? ctx.request().query() == null ? new byte[0] : ctx.request().query().getBytes(StandardCharsets.UTF_8)
-          : rawBody(ctx);
-      SlackSignature.Verdict verdict = SlackSignature.verify(command.slackSigningSecret().get(),
-          ctx.request().getHeader(SlackSignature.TIMESTAMP_HEADER), signature, raw, services.now() / 1000);
-      signatureProblem = switch (verdict) {
-        case VALID -> Optional.empty();
-        case MISSING_HEADERS -> Optional.of("missing Slack signature headers");
-        case BAD_TIMESTAMP -> Optional.of("invalid Slack request timestamp");
-        case STALE_TIMESTAMP -> Optional.of("Slack request timestamp is more than 5 minutes from now");
-        case BAD_SIGNATURE -> Optional.of("invalid Slack signature");
-      };
-      if (signatureProblem.isEmpty() || command.token().isEmpty()) {
-        return signatureProblem;
-      }
-    }
-    Optional<String> header = TokenCheck.presented(ctx.request().getHeader("Authorization"));
-    Optional<String> field = form.first("token").filter(t -> !t.isEmpty());
-    if (header.isEmpty() && field.isEmpty()) {
-      return signatureProblem.or(() -> Optional.of("missing token (form field token or Authorization: Token <t>)"));
-    }
-    String expected = command.token().orElse(null);
-    boolean matches = header.map(t -> TokenCheck.matches(expected, t)).orElse(false)
-        | field.map(t -> TokenCheck.matches(expected, t)).orElse(false);
-    return matches ? Optional.empty() : signatureProblem.or(() -> Optional.of("invalid token"));
+    byte[] signed = ctx.request().method() == HttpMethod.GET
+        ? ctx.request().query() == null ? new byte[0] : ctx.request().query().getBytes(StandardCharsets.UTF_8)
+        : rawBody(ctx);
+    return new CommandCredentials(ctx.request().getHeader(SlackSignature.SIGNATURE_HEADER),
+        ctx.request().getHeader(SlackSignature.TIMESTAMP_HEADER), ctx.request().getHeader("Authorization"),
+        form.first("token"), signed).refusal(command, services.now() / 1000);
   }
 
   private static byte[] rawBody(RoutingContext ctx) {
