@@ -314,7 +314,7 @@ public final class ConfigParser {
 
   private HookConfig hook(String name, ConfigNode n, Map<String, DestinationConfig> destinations,
       boolean allowShortSecrets) {
-    n.rejectUnknown(Set.of("key", "destination", "coalesce"));
+    n.rejectUnknown(Set.of("key", "destination", "coalesce", "channel", "username", "icon-url", "allow-overrides"));
     String key = n.required("key");
     if (!key.isEmpty()) {
       checkSecret(n, "key", key, allowShortSecrets);
@@ -326,7 +326,12 @@ public final class ConfigParser {
     if (!destination.isEmpty() && !destinations.containsKey(destination)) {
       n.problem("destination", "\"" + destination + "\" is not a destination");
     }
-    return new HookConfig(name, key, destination, n.duration("coalesce", Duration.ZERO));
+    Optional<String> iconUrl = n.optString("icon-url");
+    if (iconUrl.isPresent() && !iconUrl.get().matches("(?i)https?://\\S+")) {
+      n.problem("icon-url", "must be an http:// or https:// URL");
+    }
+    return new HookConfig(name, key, destination, n.duration("coalesce", Duration.ZERO), n.optString("channel"),
+        n.optString("username"), iconUrl, n.bool("allow-overrides", true));
   }
 
   private void checkUniqueHookKeys(ConfigNode root, Map<String, HookConfig> hooks) {
