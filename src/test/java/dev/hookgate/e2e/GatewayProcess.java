@@ -42,6 +42,15 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
+  private static final java.util.regex.Pattern LISTENING =
+      java.util.regex.Pattern.compile("hookgate [^ ]* ?listening on \\S+:(\\d+) ");
+
+  /** The port of the start line ({@code hookgate ... listening on HOST:PORT (...)}), once logged. */
+  public static java.util.Optional<Integer> listeningPort(String log) {
+    java.util.regex.Matcher m = LISTENING.matcher(log);
+    return m.find() ? java.util.Optional.of(Integer.parseInt(m.group(1))) : java.util.Optional.empty();
+  }
+
   /** Starts the jar in {@code dir} with {@code config} and waits until /health answers. */
   public static GatewayProcess start(Path dir, Path config, int port, Map<String, String> env, String... extraArgs)
       throws Exception {
