@@ -36,6 +36,10 @@ public final class GatewayProcess implements AutoCloseable {
     return jar;
   }
 
+  /**
+   * A port free at the time of the call. Racy (another process may take it before it is used): for a
+   * gateway, prefer {@link #start(Path, Path, Map, String...)}, which lets it bind port 0.
+   */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -51,7 +55,20 @@ public final class GatewayProcess implements AutoCloseable {
     return m.find() ? java.util.Optional.of(Integer.parseInt(m.group(1))) : java.util.Optional.empty();
   }
 
-  /** Starts the jar in {@code dir} with {@code config} and waits until /health answers. */
+  /**
+   * Starts the jar in {@code dir} with {@code config} on a port the gateway picks itself (port 0,
+   * read back from its start line: no port is chosen here and handed over), and waits until /health
+   * answers.
+   */
+  public static GatewayProcess start(Path dir, Path config, Map<String, String> env, String... extraArgs)
+      throws Exception {
+    return start(dir, config, 0, env, extraArgs);
+  }
+
+  /**
+   * Starts the jar in {@code dir} with {@code config} on {@code port} ({@code HOOKGATE_HTTP_PORT}; 0:
+   * the gateway picks a free one, read from its start line) and waits until /health answers.
+   */
   public static GatewayProcess start(Path dir, Path config, int port, Map<String, String> env, String... extraArgs)
       throws Exception {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", jar().toAbsolutePath().toString(),
@@ -63,22 +80,26 @@ public final class GatewayProcess implements AutoCloseable {
     pb.environment().putAll(env);
     pb.environment().put("HOOKGATE_HTTP_PORT", String.valueOf(port));
     Process p = pb.start();
-    GatewayProcess gp = new GatewayProcess(p, port, log);
-    long deadline = System.currentTimeMillis() + 20_000;
+    GatewayProcess starting = new GatewayProcess(p, port, log);
+    long deadline = System.currentTimeMillis() + 30_000;
+    GatewayProcess gp = port == 0 ? null : starting;
     while (true) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("gateway exited with " + p.exitValue() + ":\n" + gp.output());
+        throw new IllegalStateException("gateway exited with " + p.exitValue() + ":\n" + starting.output());
+      }
+      if (gp == null) {
+        gp = listeningPort(starting.output()).map(actual -> new GatewayProcess(p, actual, log)).orElse(null);
       }
       try {
-        if (gp.get("/health").statusCode() == 200) {
+        if (gp != null && gp.get("/health").statusCode() == 200) {
           return gp;
         }
       } catch (IOException notYet) {
         // not listening yet
       }
       if (System.currentTimeMillis() > deadline) {
-        gp.kill();
-        throw new IllegalStateException("gateway did not start:\n" + gp.output());
+        starting.kill();
+        throw new IllegalStateException("gateway did not start:\n" + starting.output());
       }
       Thread.sleep(50);
     }
@@ -107,6 +128,11 @@ public final class GatewayProcess implements AutoCloseable {
       b.header(headers[i], headers[i + 1]);
     }
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The port the gateway listens on. */
+  public int port() {
+    return port;
   }
 
   public Process process() {
