@@ -116,12 +116,13 @@ public final class Main {
       return;
     }
     if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
-      ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS);
+      ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS,
+          metrics::declare);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       try {
-        gateway.close().await(config.shutdown().grace().toSeconds() + 30, TimeUnit.SECONDS);
+        gateway.close().await(gateway.services().config().shutdown().grace().toSeconds() + 30, TimeUnit.SECONDS);
         LOG.info("stopped");
       } catch (Exception e) {
         LOG.warn("unclean stop: {}", e.getMessage());

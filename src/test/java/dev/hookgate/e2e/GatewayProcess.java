@@ -77,6 +77,8 @@ public final class GatewayProcess implements AutoCloseable {
     Path log = dir.resolve("gateway-" + System.nanoTime() + ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    // only the variables given: one inherited from the test's environment (HOOKGATE_TEST_PG_URI) names no key
+    pb.environment().keySet().removeIf(name -> name.startsWith("HOOKGATE_"));
     pb.environment().putAll(env);
     pb.environment().put("HOOKGATE_HTTP_PORT", String.valueOf(port));
     Process p = pb.start();

@@ -41,6 +41,33 @@ class HotReloadIT {
     }
   }
 
+  @Test
+  void emptiedFileIsRefusedAndTheGatewayKeepsServing() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start()) {
+      Path config = dir.resolve("hookgate.yaml");
+      String yaml = config("one") + "security: {auth-failures-per-minute: 3}\n"
+          + "destinations:\n  ops: {url: \"" + chat.incomingHookUrl("opsid") + "\", rate-per-second: 100, burst: 100}\n"
+          + "hooks:\n  alerts: {key: " + KEY + ", destination: ops}\n";
+      Files.writeString(config, yaml);
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+        assertEquals(0, new ProcessBuilder("sh", "-c", ": > hookgate.yaml").directory(dir.toFile()).start().waitFor());
+        await("the refusal in the log", 10_000, () -> output(gw).contains("config reload refused (file changed), "
+            + "the running config stays: the file defines no command, hook, destination or schedule"));
+        for (int i = 0; i < 10; i++) { // more than the 3 failures a minute: none of these counts as one
+          assertEquals(200, gw.postForm("/commands/one", form()).statusCode(), "command " + i);
+          assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"during " + i + "\"}").statusCode(), "hook " + i);
+        }
+        await("every post delivered", 15_000, () -> RelayE2ETest.lines(chat).size() == 10);
+
+        Files.writeString(config, yaml.replace("one", "two"));
+        await("the restored file is applied", 10_000, () -> status(gw, "/commands/two") == 200);
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"after\"}").statusCode());
+      }
+    }
+  }
+
+  static final String KEY = "reloadhookkey0123456789a";
+
   static String config(String... commands) {
     StringBuilder sb = new StringBuilder("store: {path: data/hookgate.db}\n"
         + "response-url: {allowed-hosts: [\"http://127.0.0.1\"]}\ncommands:\n");
