@@ -94,8 +94,9 @@ public final class GatewayMetrics {
     return registry;
   }
 
-  public ActivityHistory history() {
-    return history;
+  /** Each destination's last hour, minute by minute, ending now. */
+  public Map<String, Map<Series, double[]>> lastHour() {
+    return history.lastHour(clock.millis());
   }
 
   /** Micrometer's JVM (memory, GC, threads, class loader) and process (CPU, uptime, file descriptors) meters. */
@@ -196,11 +197,12 @@ public final class GatewayMetrics {
     byLane.forEach((lane, v) -> next.put(lane, new Backlog(v[0], v[0] == 0 ? 0 : Math.max(0, now - v[1]) / 1000.0)));
     backlog.set(Map.copyOf(next));
     next.keySet().forEach(this::backlogGauges);
+    long at = clock.millis();
     for (String lane : backlogGauges) {
       if (!lane.equals(RESPONSE_URL)) {
         Backlog b = next.getOrDefault(lane, Backlog.EMPTY);
-        history.gauge(lane, Series.QUEUE_DEPTH, b.depth(), now);
-        history.gauge(lane, Series.OLDEST_AGE_SECONDS, b.oldestAgeSeconds(), now);
+        history.gauge(lane, Series.QUEUE_DEPTH, b.depth(), at);
+        history.gauge(lane, Series.OLDEST_AGE_SECONDS, b.oldestAgeSeconds(), at);
       }
     }
   }
