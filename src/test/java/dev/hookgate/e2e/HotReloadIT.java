@@ -21,8 +21,7 @@ class HotReloadIT {
   void addedCommandAnswersAndBrokenEditIsRefused() throws Exception {
     Path config = dir.resolve("hookgate.yaml");
     Files.writeString(config, config("one"));
-    int port = GatewayProcess.freePort();
-    try (GatewayProcess gw = GatewayProcess.start(dir, config, port, Map.of())) {
+    try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
       assertEquals(200, gw.postForm("/commands/one", form()).statusCode());
       assertEquals(404, gw.postForm("/commands/two", form()).statusCode());
 
