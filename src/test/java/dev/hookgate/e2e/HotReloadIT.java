@@ -67,6 +67,39 @@ class HotReloadIT {
 
   static final String KEY = "reloadhookkey0123456789a";
 
+  @Test
+  void editedAdminTokenAndDestinationUrlApplyAtOnce() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start()) {
+      Path config = dir.resolve("hookgate.yaml");
+      String yaml = config("one") + "admin: {token: first-admin-token-0123456789}\n"
+          + "destinations:\n  ops: {url: \"" + chat.incomingHookUrl("before") + "\"}\n"
+          + "hooks:\n  alerts: {key: " + KEY + ", destination: ops}\n";
+      Files.writeString(config, yaml);
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"one\"}").statusCode());
+        await("the first post", 10_000, () -> chat.postsTo("/hooks/before").size() == 1);
+
+        Files.writeString(config, yaml.replace("first-admin-token", "other-admin-token")
+            .replace("/hooks/before", "/hooks/after"));
+        await("the new admin token", 10_000, () -> admin(gw, "other-admin-token-0123456789") == 200);
+        assertEquals(401, admin(gw, "first-admin-token-0123456789"));
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"two\"}").statusCode());
+        await("the post at the new URL", 10_000, () -> chat.postsTo("/hooks/after").size() == 1);
+        assertEquals(1, chat.postsTo("/hooks/before").size());
+      }
+    }
+  }
+
+  static int admin(GatewayProcess gw, String token) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + gw.port() + "/api/queues")).header("Authorization", "Bearer " + token)
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   static String config(String... commands) {
     StringBuilder sb = new StringBuilder("store: {path: data/hookgate.db}\n"
         + "response-url: {allowed-hosts: [\"http://127.0.0.1\"]}\ncommands:\n");
