@@ -34,7 +34,7 @@ class DemoIT {
   void makeDemoShowsTheReadmeTryItCommandsOnThePreview() throws Exception {
     int chatPort = GatewayProcess.freePort(); // the gateway's config must name it before it starts
     Path out = dir.resolve("demo.out");
-    ProcessBuilder pb = new ProcessBuilder("make", "-s", "-o", GatewayProcess.jar().toString(), "demo")
+    ProcessBuilder pb = new ProcessBuilder("make", "-s", "-o", "target/hookgate.jar", "demo") // the jar the build just made
         .redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().put("HOOKGATE_HTTP_PORT", "0");
     pb.environment().put("HOOKGATE_DEMO_CHAT_PORT", String.valueOf(chatPort));
