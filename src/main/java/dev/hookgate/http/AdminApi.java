@@ -46,6 +46,7 @@ final class AdminApi {
     router.get("/api/deliveries").handler(this::deliveries);
     router.post("/api/deliveries/:id/retry").handler(this::retry);
     router.get("/api/queues").handler(this::queues);
+    router.get("/api/history").handler(this::history);
     router.route("/admin").handler(this::enabled);
     router.route("/admin/*").handler(this::enabled);
     router.get("/admin").handler(ctx -> {
@@ -181,6 +182,20 @@ final class AdminApi {
     }), null);
   }
 
+  /**
+   * Per destination, the last hour minute by minute (oldest first): messages accepted, delivered,
+   * retried, dead, and the highest queue depth and oldest age (seconds) seen in each minute.
+   */
+  private void history(RoutingContext ctx) {
+    JsonArray destinations = new JsonArray();
+    services.metrics().lastHour().forEach((destination, series) -> {
+      JsonObject d = new JsonObject().put("destination", destination);
+      series.forEach((s, values) -> d.put(s.key(), new JsonArray(java.util.Arrays.stream(values).boxed().toList())));
+      destinations.add(d);
+    });
+    ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+        .put("minutes", dev.hookgate.ops.ActivityHistory.MINUTES).put("destinations", destinations).encode());
+  }
 
   /** Only the host of a response_url may be shown: its path holds a secret id. */
   private static String host(String responseUrl) {
