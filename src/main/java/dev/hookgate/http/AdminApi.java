@@ -1,5 +1,7 @@
 package dev.hookgate.http;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.protocol.TokenCheck;
@@ -28,6 +30,7 @@ import java.util.Optional;
  * holds the secret id of a chat server's hook, so lanes are shown as {@code response_url@host}.
  */
 final class AdminApi {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final int MAX_TEXT = 500;
@@ -87,7 +90,7 @@ final class AdminApi {
     if (presented == null || presented.isEmpty()) {
       ErrorReplies.send(ctx, 401, "unauthorized", "missing admin token (Authorization: Bearer <admin.token>)");
     } else if (!TokenCheck.matches(expected.get(), presented)) {
-      HttpVerticle.LOG.warn("admin API: invalid token from {}", ctx.request().remoteAddress());
+      LOG.warn("admin API: invalid token from {}", ctx.request().remoteAddress());
       ErrorReplies.send(ctx, 401, "unauthorized", "invalid admin token");
     } else {
       ctx.next();
@@ -151,7 +154,7 @@ final class AdminApi {
       if (!replayed) {
         return Optional.<JsonObject>empty();
       }
-      HttpVerticle.LOG.info("admin API: dead delivery {} replayed", id);
+      LOG.info("admin API: dead delivery {} replayed", id);
       ctx.vertx().eventBus().publish(Addresses.DELIVERIES_READY, null);
       return Optional.of(new JsonObject().put("id", id).put("state", "pending"));
     }), "no dead delivery with id " + id);
@@ -237,7 +240,7 @@ final class AdminApi {
             value.get() instanceof JsonArray a ? a.encode() : ((JsonObject) value.get()).encode());
       }
     }).onFailure(e -> {
-      HttpVerticle.LOG.error("admin API {}: the store failed: {}", ctx.normalizedPath(), e.toString());
+      LOG.error("admin API {}: the store failed: {}", ctx.normalizedPath(), e.toString());
       ErrorReplies.send(ctx, 503, "unavailable", "the store cannot answer right now; try again");
     });
   }

@@ -38,7 +38,7 @@ final class AuthThrottleGuard {
     int limit = ex.config().http().authFailuresPerMinute();
     long wait = throttle.blockedForMs(ex.client(), limit);
     if (wait > 0) {
-      metrics.registry().counter("hookgate_http_throttled_total").increment();
+      metrics.throttled();
       ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000));
       ErrorReplies.send(ctx, 429, "too_many_requests",
           "too many authentication failures from this address; retry later");

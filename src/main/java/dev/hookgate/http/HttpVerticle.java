@@ -10,8 +10,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP front, wiring only: the server, and a router that takes one config snapshot per request
@@ -20,8 +18,6 @@ import org.slf4j.LoggerFactory;
  * each authenticated family once its credentials are checked. Event loop only.
  */
 public final class HttpVerticle extends VerticleBase {
-  /** The admin API's logger until it has its own (owned elsewhere); nothing here logs under it. */
-  static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   private static final String SHARED_MAP = "hookgate.http";
 
   private final Services services;
