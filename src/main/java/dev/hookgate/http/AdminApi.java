@@ -107,13 +107,13 @@ final class AdminApi {
 
   private void job(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    reply(ctx, services.store().job(id).map(job -> job.map(this::jobJson)), "no job with id " + id);
+    reply(ctx, services.admin().job(id).map(job -> job.map(this::jobJson)), "no job with id " + id);
   }
 
   private void jobs(RoutingContext ctx) {
     Integer limit = limit(ctx);
     if (limit != null) {
-      reply(ctx, services.store().recentJobs(limit)
+      reply(ctx, services.admin().recentJobs(limit)
           .map(list -> Optional.of(new JsonArray(list.stream().map(this::jobJson).toList()))), null);
     }
   }
@@ -137,7 +137,7 @@ final class AdminApi {
     }
     Integer limit = limit(ctx);
     if (limit != null) {
-      reply(ctx, services.store().deliveries(DeliveryState.fromDb(s), limit)
+      reply(ctx, services.admin().deliveries(DeliveryState.fromDb(s), limit)
           .map(list -> Optional.of(new JsonArray(list.stream().map(AdminApi::deliveryJson).toList()))), null);
     }
   }
@@ -150,7 +150,7 @@ final class AdminApi {
       ErrorReplies.send(ctx, 400, "bad_request", "delivery id must be a number");
       return;
     }
-    reply(ctx, services.store().replay(id, services.now()).map(replayed -> {
+    reply(ctx, services.admin().replay(id, services.now()).map(replayed -> {
       if (!replayed) {
         return Optional.<JsonObject>empty();
       }
@@ -173,7 +173,7 @@ final class AdminApi {
 
   private void queues(RoutingContext ctx) {
     long now = services.now();
-    reply(ctx, services.store().backlog().map(backlog -> {
+    reply(ctx, services.admin().backlog().map(backlog -> {
       Map<String, long[]> lanes = new LinkedHashMap<>(); // safe lane -> {pending, oldest created_at}
       services.config().destinations().keySet().forEach(d -> lanes.put(d, new long[] {0, Long.MAX_VALUE}));
       backlog.forEach((lane, v) -> lanes.merge(Lanes.publicName(lane), v.clone(),

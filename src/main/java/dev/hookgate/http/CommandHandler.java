@@ -113,7 +113,7 @@ final class CommandHandler {
   private void enqueue(RoutingContext ctx, CommandConfig command, SlashCommand cmd) {
     String jobId = JobIds.next(services.now());
     Map<String, String> request = new HashMap<>(cmd.fields());
-    services.store().enqueueJob(new NewJob(jobId, command.name(), request, cmd.responseUrl(), services.now()),
+    services.jobQueue().enqueueJob(new NewJob(jobId, command.name(), request, cmd.responseUrl(), services.now()),
             command.maxQueued())
         .onSuccess(result -> {
           if (result instanceof EnqueueResult.QueueFull full) {

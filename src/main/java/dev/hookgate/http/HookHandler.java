@@ -82,7 +82,7 @@ final class HookHandler {
     for (ChatMessage part : split(post, dest.maxPostChars())) {
       deliveries.add(NewDelivery.toDestination(h.destination(), h.name(), part, now, now + h.coalesce().toMillis()));
     }
-    services.store().enqueueDeliveries(deliveries, "hook:" + h.name(), idempotencyKey, IDEMPOTENCY_WINDOW_MS)
+    services.deliveryQueue().enqueueDeliveries(deliveries, "hook:" + h.name(), idempotencyKey, IDEMPOTENCY_WINDOW_MS)
         .onSuccess(fresh -> {
           services.metrics().hook(h.name(), fresh ? "accepted" : "duplicate");
           if (fresh) {
