@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which destination lanes this node may send to, on a store that several nodes share: the lane
- * leases it holds (taken and renewed by {@link #hold}), until when it may trust them, and the lanes
+ * leases it holds (taken and renewed by {@link #renew}), until when it may trust them, and the lanes
  * with a backlog that it should try to take. On one node it owns every lane.
  *
  * <p>Owned by the delivery verticle and used on its event loop only: no locks.
@@ -64,7 +64,7 @@ final class LaneOwnership {
    * (logged: what this node holds stays its own until the margin runs out). Does nothing while a
    * renewal is running.
    */
-  void hold(Collection<String> wanted, long now, long lease, Consumer<Renewal> then) {
+  void renew(Collection<String> wanted, long now, long lease, Consumer<Renewal> then) {
     if (holding) {
       return;
     }
@@ -101,7 +101,7 @@ final class LaneOwnership {
   }
 
   /** Does this node hold this lane's lease (perhaps late to renew)? */
-  boolean holds(String lane) {
+  boolean hasLease(String lane) {
     return ownedUntil.containsKey(lane);
   }
 
