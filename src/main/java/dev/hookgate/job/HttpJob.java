@@ -6,6 +6,7 @@ import dev.hookgate.protocol.ChatJson;
 import dev.hookgate.protocol.SafeText;
 import dev.hookgate.outbound.OutboundClient;
 import dev.hookgate.outbound.Reply;
+import dev.hookgate.outbound.RequestSecrets;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -26,7 +27,7 @@ final class HttpJob {
   private HttpJob() {}
 
   static Future<JobResult> run(OutboundClient client, JobSpec.Http spec, Map<String, Object> scope) {
-    String url = Templates.render(spec.url(), scope, Templates.Escape.URL);
+    String url = withoutDotSegments(Templates.render(spec.url(), scope, Templates.Escape.URL));
     String host;
     try {
       host = URI.create(url).getHost();
@@ -35,8 +36,10 @@ final class HttpJob {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     spec.headers().forEach((k, v) -> headers.put(k, Templates.render(v, scope)));
-    Buffer requestBody = spec.body().isEmpty() ? null
-        : Buffer.buffer(Templates.render(spec.body(), scope, bodyEscape(spec)));
+    String renderedBody = spec.body().isEmpty() ? null : Templates.render(spec.body(), scope, bodyEscape(spec));
+    Buffer requestBody = renderedBody == null ? null : Buffer.buffer(renderedBody);
+    // an API's error body may echo the request: its header and body values are never shown
+    RequestSecrets secrets = RequestSecrets.of(headers.values(), renderedBody);
     return client.send(HttpMethod.valueOf(spec.method()), url, headers, requestBody, spec.timeout()).map(reply -> {
       if (reply instanceof Reply.Unanswered u) {
         return new JobResult.Failed("request to " + host + " failed: " + u.kind().phrase(), "", Map.of());
@@ -50,7 +53,7 @@ final class HttpJob {
       values.put("json", jsonValues(body));
       if (response.status() / 100 != 2) {
         return new JobResult.Failed("HTTP " + response.status() + " from " + host,
-            abbreviate(SafeText.scrub(body, url)), values);
+            abbreviate(secrets.mask(SafeText.scrub(body, url))), Map.of());
       }
       if (!response.complete()) {
         return new JobResult.Failed("the answer from " + host + " was larger than " + MAX_RESPONSE_BYTES / 1024
@@ -58,6 +61,32 @@ final class HttpJob {
       }
       return new JobResult.Succeeded(body, values);
     });
+  }
+
+  /**
+   * The URL with every {@code .} or {@code ..} path segment percent-encoded: a template value of
+   * {@code ..} (URL escaping leaves dots alone) cannot climb out of the configured path.
+   */
+  static String withoutDotSegments(String url) {
+    int scheme = url.indexOf("://");
+    int pathStart = scheme < 0 ? -1 : url.indexOf('/', scheme + 3);
+    if (pathStart < 0) {
+      return url;
+    }
+    int pathEnd = url.length();
+    for (char c : new char[] {'?', '#'}) {
+      int i = url.indexOf(c, pathStart);
+      if (i >= 0) {
+        pathEnd = Math.min(pathEnd, i);
+      }
+    }
+    String[] segments = url.substring(pathStart, pathEnd).split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      if (segments[i].equals(".") || segments[i].equals("..")) {
+        segments[i] = segments[i].replace(".", "%2E");
+      }
+    }
+    return url.substring(0, pathStart) + String.join("/", segments) + url.substring(pathEnd);
   }
 
   /** A JSON body (by its Content-Type header) gets JSON string escaping; any other body none. */
