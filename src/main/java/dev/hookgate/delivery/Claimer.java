@@ -33,7 +33,7 @@ final class Claimer {
   private boolean claiming;
   private boolean claimAgain;
   private boolean timerSet;
-  private long lastClaim;
+  private long lastClaim = Long.MIN_VALUE / 2;
   /** The largest delivery id claimed so far; -1 until the first full sweep. */
   private long cursor = -1;
   private boolean sweepWanted;
@@ -72,10 +72,11 @@ final class Claimer {
 
   private void claim(boolean sweep) {
     long now = services.now();
+    long tick = System.nanoTime() / 1_000_000; // pacing the store, not a decision: the monotonic clock
     if (sweep) {
       sweepWanted = true;
     }
-    if (claiming || now - lastClaim < MIN_CLAIM_INTERVAL_MS) {
+    if (claiming || tick - lastClaim < MIN_CLAIM_INTERVAL_MS) {
       claimAgain = true;
       if (!claiming && !timerSet) {
         timerSet = true;
@@ -93,7 +94,7 @@ final class Claimer {
     claimAgain = false;
     boolean full = sweepWanted || cursor < 0;
     sweepWanted = false;
-    lastClaim = now;
+    lastClaim = tick;
     long notified = notifiedFrom;
     notifiedFrom = Long.MAX_VALUE;
     // from a notified id on (an earlier id may commit after a later one); an id of 0: a full look

@@ -39,7 +39,7 @@ final class LaneOwnership {
   private final Map<String, Long> ownedUntil = new HashMap<>();
   /** Destination lanes with pending deliveries (from the backlog), configured or not. */
   private final Set<String> backlogLanes = new HashSet<>();
-  private boolean holding;
+  private boolean renewing;
 
   /** @param shared several nodes share the store: destination lanes need a lane lease */
   LaneOwnership(boolean shared, Store store, String nodeId) {
@@ -65,14 +65,14 @@ final class LaneOwnership {
    * renewal is running.
    */
   void renew(Collection<String> wanted, long now, long lease, Consumer<Renewal> then) {
-    if (holding) {
+    if (renewing) {
       return;
     }
-    holding = true;
+    renewing = true;
     Set<String> lanes = new TreeSet<>(backlogLanes);
     lanes.addAll(wanted);
     store.holdLanes(nodeId, lanes, now, now + lease).onComplete(r -> {
-      holding = false;
+      renewing = false;
       if (r.failed()) { // what this node holds stays its own until the margin below runs out
         LOG.error("renewing lane leases failed: {}", r.cause().getMessage());
         return;
