@@ -255,6 +255,8 @@ public final class DeliveryVerticle extends VerticleBase {
           lane.queue.size(), lane.name, Lanes.publicName(lane.name));
       services.metrics().delivery(Lanes.publicName(lane.name), "waiting_for_config", lane.queue.size());
     });
+    round.reconfigured().forEach(lane -> LOG.info("destination {} is in the config again: its {} waiting deliveries go",
+        Lanes.publicName(lane.name), lane.queue.size()));
     round.posts().forEach(this::start);
     scheduleWake(round.nextWake(), now);
   }

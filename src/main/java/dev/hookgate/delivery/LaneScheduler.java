@@ -42,8 +42,11 @@ final class LaneScheduler {
   /** One post to make. */
   record Post(Lane lane, DestinationConfig destination, Coalescer.Batch batch) {}
 
-  /** What a round found: posts to make, lanes whose destination has gone from the config, when to look again. */
-  record Round(List<Post> posts, List<Lane> unconfigured, long nextWake) {}
+  /**
+   * What a round found: posts to make, lanes whose destination has gone from the config, lanes
+   * whose destination came back, and when to look again.
+   */
+  record Round(List<Post> posts, List<Lane> unconfigured, List<Lane> reconfigured, long nextWake) {}
 
   private record Wake(long at, Lane lane) {}
 
@@ -116,7 +119,11 @@ final class LaneScheduler {
     runnable.clear();
     List<Post> posts = new ArrayList<>();
     List<Lane> unconfigured = new ArrayList<>();
+    List<Lane> reconfigured = new ArrayList<>();
     for (Lane lane : ready) {
+      if (lane.unconfiguredSince != 0 && access.destination(lane.name) != null) {
+        reconfigured.add(lane);
+      }
       long next = drive(lane, now, access, posts, unconfigured);
       if (next != Long.MAX_VALUE && next < lane.wakeAt) {
         lane.wakeAt = next;
@@ -125,7 +132,7 @@ final class LaneScheduler {
         lanes.remove(lane.name);
       }
     }
-    return new Round(posts, unconfigured, wakeups.isEmpty() ? Long.MAX_VALUE : wakeups.peek().at());
+    return new Round(posts, unconfigured, reconfigured, wakeups.isEmpty() ? Long.MAX_VALUE : wakeups.peek().at());
   }
 
   /** Takes what this lane may send now; returns when it should be looked at again. */

@@ -105,7 +105,9 @@ class LaneSchedulerTest {
     assertEquals(1, missing.unconfigured().size());
     assertEquals(T0 + LaneScheduler.UNCONFIGURED_RECHECK_MS, missing.nextWake());
     assertEquals(List.of(), scheduler.run(T0 + 1000, access(null)).unconfigured(), "reported once");
-    assertEquals(List.of("m1"), texts(scheduler.run(T0 + 2000, access(OPS))));
+    LaneScheduler.Round back = scheduler.run(T0 + 2000, access(OPS));
+    assertEquals(List.of("m1"), texts(back));
+    assertEquals(List.of("dest:ops"), back.reconfigured().stream().map(l -> l.name).toList());
     assertEquals(0, scheduler.existing("dest:ops").unconfiguredSince);
   }
 }
