@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * response_url). Wiring only: the {@link Claimer} leases pending deliveries, the
  * {@link LaneScheduler} says which lane posts what and when (order, rate, pauses, coalescing), the
  * {@link Poster} makes each post and the {@link DeliveryDecider} decides what becomes of its
- * deliveries; this verticle applies that decision to the store, the lanes, the metrics and the log.
+ * deliveries, which the {@link Settler} applies to the store, the lanes, the metrics and the log.
  * One instance, on an event loop.
  *
  * <p>On a store that several nodes share, each destination's lane has one owner at a time (a lane
@@ -45,6 +45,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private OutboundClient client;
   private Poster poster;
   private Claimer claimer;
+  private Settler settler;
   private LaneOwnership ownership;
   private LaneScheduler.Access access;
   private boolean runScheduled;
@@ -83,6 +84,7 @@ public final class DeliveryVerticle extends VerticleBase {
         return ownership.hasLease(lane);
       }
     };
+    settler = new Settler(services, scheduler, ownership, this::admit, this::releaseUnowned);
     claimer = new Claimer(vertx, services, ownership.shared(), scheduler::claimed,
         () -> Claimer.fullDestinationLanes(scheduler), ds -> ds.forEach(this::admit));
     if (ownership.shared()) {
@@ -266,7 +268,7 @@ public final class DeliveryVerticle extends VerticleBase {
     Coalescer.Batch batch = post.batch();
     long started = services.now();
     Future<Void> done = poster.post(post)
-        .compose(result -> apply(lane, batch, result, started)
+        .compose(result -> settler.apply(lane, batch, result, started)
             // the outcome is applied in memory already: a failed store write is left to the lease
             // and the next sweep, never answered by sending again
             .recover(e -> {
@@ -284,60 +286,6 @@ public final class DeliveryVerticle extends VerticleBase {
       lane.inFlight.remove(batch);
       wake(lane);
     });
-  }
-
-  /** Applies a decision on a post's deliveries: store, lane, metrics, log. */
-  private Future<Void> apply(Lane lane, Coalescer.Batch batch, Poster.Result result, long started) {
-    long now = services.now();
-    List<Delivery> ds = batch.deliveries();
-    String what = ds.size() == 1 ? "delivery " + ds.get(0).id()
-        : ds.size() + " deliveries " + ds.get(0).id() + ".." + ds.get(ds.size() - 1).id();
-    String destination = Lanes.publicName(lane.name);
-    if (result.decision() instanceof Decision.Delivered) {
-      LOG.info("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
-      services.metrics().delivery(destination, "delivered", ds.size());
-      if (ds.size() > 1) {
-        services.metrics().coalesced(destination, ds.size());
-      }
-      scheduler.forget(lane, ds);
-      return services.store().markDelivered(batch.ids(), now);
-    }
-    if (result.decision() instanceof Decision.RetryAt r) {
-      lane.pausedUntil = Math.max(lane.pausedUntil, r.at());
-      lane.requeueFront(ds.stream().map(d -> d.withAttempt(r.reason())).toList());
-      services.metrics().delivery(destination, "retried", ds.size());
-      LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), r.reason(), r.at() - now);
-      return giveBackUse(services.store().recordAttempt(batch.ids(), r.reason(), true), r.giveBackUse(), ds);
-    }
-    if (result.decision() instanceof Decision.PauseLaneUntil p) {
-      lane.pausedUntil = Math.max(lane.pausedUntil, p.at());
-      lane.requeueFront(ds);
-      ownership.paused(lane.name, p.at()); // for whoever owns the lane next
-      services.metrics().delivery(destination, "rate_limited", ds.size());
-      LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), p.reason(), p.at() - now);
-      return giveBackUse(services.store().recordAttempt(batch.ids(), p.reason(), false), p.giveBackUse(), ds);
-    }
-    if (result.decision() instanceof Decision.FallBack f) {
-      scheduler.forget(lane, ds);
-      services.metrics().delivery(destination, "fallback", ds.size());
-      LOG.info("{} deliveries of lane {} move to destination {}: {}", ds.size(), Lanes.logName(lane.name),
-          f.destination(), f.reason());
-      return services.store().retarget(batch.ids(), f.destination()).onSuccess(v -> {
-        ds.forEach(d -> admit(d.retargeted(f.destination())));
-        releaseUnowned();
-      });
-    }
-    Decision.Dead dead = (Decision.Dead) result.decision();
-    scheduler.forget(lane, ds);
-    LOG.warn("{} deliveries of lane {} are dead: {}", ds.size(), Lanes.logName(lane.name), dead.reason());
-    services.metrics().delivery(destination, "dead", ds.size());
-    Future<Void> attempt = result.outcome() == null ? Future.succeededFuture()
-        : services.store().recordAttempt(batch.ids(), result.outcome().reason(), true);
-    return attempt.compose(v -> services.store().markDead(batch.ids(), dead.reason(), now));
-  }
-
-  private Future<Void> giveBackUse(Future<Void> recorded, boolean giveBack, List<Delivery> ds) {
-    return giveBack ? recorded.compose(v -> services.store().returnResponseUrlUse(ds.get(0).jobId())) : recorded;
   }
 
   private void scheduleWake(long at, long now) {
