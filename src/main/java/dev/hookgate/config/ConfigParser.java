@@ -213,7 +213,7 @@ public final class ConfigParser {
   }
 
   private DestinationConfig destination(String name, ConfigNode n) {
-    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight"));
+    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight", "coalesce"));
     String url = n.required("url");
     if (!url.isEmpty() && !url.startsWith("http://") && !url.startsWith("https://")) {
       n.problem("url", "must start with http:// or https://");
@@ -221,7 +221,8 @@ public final class ConfigParser {
     return new DestinationConfig(name, url, n.decimal("rate-per-second", 10, 0.001, 1_000_000),
         n.integer("burst", 20, 1, 1_000_000),
         n.integer("max-post-chars", PostSplitter.MATTERMOST_MAX_POST_CHARS, 100, 1_000_000),
-        n.integer("max-in-flight", 1, 1, 1000));
+        n.integer("max-in-flight", 1, 1, 1000),
+        n.bool("coalesce", true));
   }
 
   private CommandConfig command(String name, ConfigNode n, Map<String, DestinationConfig> destinations,

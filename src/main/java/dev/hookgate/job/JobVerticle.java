@@ -13,8 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import dev.hookgate.outbound.OutboundClient;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,7 +30,7 @@ public final class JobVerticle extends VerticleBase {
   static final long PROGRESS_INTERVAL_MS = 2000;
 
   private final Services services;
-  private WebClient client;
+  private OutboundClient client;
 
   public JobVerticle(Services services) {
     this.services = services;
@@ -39,8 +38,7 @@ public final class JobVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
-        .setUserAgent("hookgate/1").setConnectTimeout(5000));
+    client = new OutboundClient(vertx, java.time.Duration.ofSeconds(5), HttpJob.MAX_RESPONSE_BYTES);
     return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_RUN, this::onRun).completion();
   }
 

@@ -247,8 +247,15 @@ class ConfigLoaderTest {
     assertEquals(Duration.ofMinutes(10), c.commands().get("report").job().timeout());
     assertEquals(Optional.of("ops"), c.commands().get("report").reply().fallback());
     assertEquals(20, c.commands().get("report").maxQueued());
-    assertEquals(new HookConfig("alerts", "change-me-alerts-hook-key", "ops", Duration.ofSeconds(10)),
+    assertEquals(new HookConfig("alerts", "change-me-alerts-hook-key", "ops", Duration.ZERO),
         c.hooks().get("alerts"));
+  }
+
+  @Test
+  void shippedDefaultConfigDeliversAlertsWithoutAHold() throws IOException {
+    GatewayConfig c = ConfigLoader.resolve(defaultConfigFile(), Map.of());
+    assertEquals(Duration.ZERO, c.hooks().get("alerts").coalesce(), "no coalescing window on the alerts hook");
+    assertEquals(true, c.destinations().get("ops").coalesce(), "a backlog is still merged into few posts");
   }
 
   @Test
