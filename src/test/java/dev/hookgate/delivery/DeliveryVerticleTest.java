@@ -10,7 +10,7 @@ import dev.hookgate.config.ConfigLoader;
 import dev.hookgate.ops.GatewayMetrics;
 import dev.hookgate.protocol.ChatMessage;
 import dev.hookgate.store.NewDelivery;
-import dev.hookgate.store.SqliteStore;
+import dev.hookgate.store.SqlStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -70,7 +70,7 @@ class DeliveryVerticleTest {
       return Future.failedFuture(e);
     }
     return ConfigLoader.load(vertx, file.toString(), Map.of()).compose(config -> {
-      SqliteStore store = new SqliteStore(vertx, dir.resolve("hookgate.db"));
+      SqlStore store = SqlStore.sqlite(vertx, dir.resolve("hookgate.db"), "full", "node-1");
       Services services = new Services(new AtomicReference<>(config), store, clock, "node-1", GatewayMetrics.create(),
           new AtomicBoolean(true));
       return store.open().map(services);
