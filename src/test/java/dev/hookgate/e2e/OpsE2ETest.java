@@ -25,14 +25,14 @@ class OpsE2ETest {
       assertEquals(200, r.statusCode());
       JsonObject health = new JsonObject(r.body());
       assertEquals("UP", health.getString("status"));
-      assertEquals(java.util.Map.of("store", "UP", "verticles", "UP"), checks(health), r.body());
+      assertEquals(java.util.Map.of("store", "UP", "deliveries", "UP", "verticles", "UP"), checks(health), r.body());
 
       gw.gateway().services().ready().set(false); // what a stop does first
       HttpResponse<String> stopping = gw.get("/health");
       assertEquals(503, stopping.statusCode(), stopping.body());
       JsonObject down = new JsonObject(stopping.body());
       assertEquals("DOWN", down.getString("outcome", down.getString("status")), stopping.body());
-      assertEquals(java.util.Map.of("store", "UP", "verticles", "DOWN"), checks(down), stopping.body());
+      assertEquals(java.util.Map.of("store", "UP", "deliveries", "UP", "verticles", "DOWN"), checks(down), stopping.body());
     }
   }
 
