@@ -23,7 +23,16 @@ public final class Schedules {
 
   /** The first run strictly after {@code afterMillis}, in the schedule's time zone. */
   public static Optional<Long> next(String expression, ZoneId zone, long afterMillis) {
-    ExecutionTime time = ExecutionTime.forCron(parse(expression));
+    return next(executionTime(expression), zone, afterMillis);
+  }
+
+  /** A parsed expression, to compute many runs without parsing it again (catch-up after a long stop). */
+  public static ExecutionTime executionTime(String expression) {
+    return ExecutionTime.forCron(parse(expression));
+  }
+
+  /** The first run of {@code time} strictly after {@code afterMillis}, in the time zone {@code zone}. */
+  public static Optional<Long> next(ExecutionTime time, ZoneId zone, long afterMillis) {
     return time.nextExecution(ZonedDateTime.ofInstant(Instant.ofEpochMilli(afterMillis), zone))
         .map(t -> t.toInstant().toEpochMilli());
   }

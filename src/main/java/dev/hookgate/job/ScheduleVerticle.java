@@ -5,6 +5,7 @@ import dev.hookgate.Services;
 import dev.hookgate.config.ScheduleConfig;
 import dev.hookgate.config.Schedules;
 import dev.hookgate.store.NewJob;
+import com.cronutils.model.time.ExecutionTime;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Instant;
@@ -60,27 +61,28 @@ public final class ScheduleVerticle extends VerticleBase {
 
   private void arm(ScheduleConfig s, boolean startup) {
     armed.put(s.name(), s);
+    ExecutionTime cron = Schedules.executionTime(s.cron()); // parsed once per armed schedule
     services.store().lastScheduledRun(s.name()).onSuccess(last -> {
       long now = services.now();
       if (startup && last.isPresent()) {
-        catchUp(s, last.get(), now);
+        catchUp(s, cron, last.get(), now);
       }
-      next(s, now);
+      next(s, cron, now);
     }).onFailure(e -> {
       LOG.error("schedule {}: cannot read its last run, trying again: {}", s.name(), e.getMessage());
       armed.remove(s.name()); // the next reconcile arms it again
     });
   }
 
-  private void catchUp(ScheduleConfig s, long last, long now) {
+  private void catchUp(ScheduleConfig s, ExecutionTime cron, long last, long now) {
     Deque<Long> missed = new ArrayDeque<>();
-    Optional<Long> t = Schedules.next(s.cron(), s.zone(), last);
+    Optional<Long> t = Schedules.next(cron, s.zone(), last);
     for (int i = 0; i < MAX_MISSED_SCAN && t.isPresent() && t.get() <= now; i++) {
       missed.addLast(t.get());
       while (missed.size() > s.catchUp()) {
         missed.removeFirst();
       }
-      t = Schedules.next(s.cron(), s.zone(), t.get());
+      t = Schedules.next(cron, s.zone(), t.get());
     }
     if (!missed.isEmpty()) {
       LOG.info("schedule {}: making up {} missed run(s)", s.name(), missed.size());
@@ -88,8 +90,8 @@ public final class ScheduleVerticle extends VerticleBase {
     missed.forEach(at -> fire(s, at));
   }
 
-  private void next(ScheduleConfig s, long after) {
-    Optional<Long> at = Schedules.next(s.cron(), s.zone(), after);
+  private void next(ScheduleConfig s, ExecutionTime cron, long after) {
+    Optional<Long> at = Schedules.next(cron, s.zone(), after);
     if (at.isEmpty() || armed.get(s.name()) != s) {
       return;
     }
@@ -97,7 +99,7 @@ public final class ScheduleVerticle extends VerticleBase {
     timers.put(s.name(), vertx.setTimer(delay, id -> {
       if (armed.get(s.name()) == s) {
         fire(s, at.get());
-        next(s, at.get());
+        next(s, cron, at.get());
       }
     }));
   }
