@@ -36,7 +36,7 @@ public final class JobVerticle extends VerticleBase {
   private final Services services;
   private WebClient client;
   private ExecJob exec;
-  private int inFlight;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   public JobVerticle(Services services) {
     this.services = services;
@@ -61,7 +61,7 @@ public final class JobVerticle extends VerticleBase {
   }
 
   private void awaitIdle(io.vertx.core.Promise<Void> done, long deadline) {
-    if (inFlight == 0 || services.now() >= deadline) {
+    if (inFlight.get() == 0 || services.now() >= deadline) {
       done.complete();
     } else {
       vertx.setTimer(20, t -> awaitIdle(done, deadline));
@@ -69,9 +69,9 @@ public final class JobVerticle extends VerticleBase {
   }
 
   private void onRun(Message<JsonObject> message) {
-    inFlight++;
+    inFlight.incrementAndGet();
     runMessage(message).onComplete(r -> {
-      inFlight--;
+      inFlight.decrementAndGet();
       message.reply(null);
     });
   }
