@@ -9,8 +9,6 @@ import com.cronutils.model.time.ExecutionTime;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class ScheduleVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleVerticle.class);
   private static final long RECONCILE_MS = 2000;
-  private static final int MAX_MISSED_SCAN = 100_000;
 
   private final Services services;
   private final Map<String, ScheduleConfig> armed = new HashMap<>();
@@ -75,15 +72,7 @@ public final class ScheduleVerticle extends VerticleBase {
   }
 
   private void catchUp(ScheduleConfig s, ExecutionTime cron, long last, long now) {
-    Deque<Long> missed = new ArrayDeque<>();
-    Optional<Long> t = Schedules.next(cron, s.zone(), last);
-    for (int i = 0; i < MAX_MISSED_SCAN && t.isPresent() && t.get() <= now; i++) {
-      missed.addLast(t.get());
-      while (missed.size() > s.catchUp()) {
-        missed.removeFirst();
-      }
-      t = Schedules.next(cron, s.zone(), t.get());
-    }
+    List<Long> missed = Schedules.missed(cron, s.zone(), last, now, s.catchUp());
     if (!missed.isEmpty()) {
       LOG.info("schedule {}: making up {} missed run(s)", s.name(), missed.size());
     }
