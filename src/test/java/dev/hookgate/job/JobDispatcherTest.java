@@ -1,6 +1,5 @@
 package dev.hookgate.job;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookgate.Addresses;
