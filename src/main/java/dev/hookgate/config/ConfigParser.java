@@ -238,7 +238,8 @@ public final class ConfigParser {
     token.ifPresent(t -> checkSecret(n, "token", t, allowShortSecrets));
     signingSecret.ifPresent(t -> checkSecret(n, "slack-signing-secret", t, allowShortSecrets));
     ConfigNode r = n.section("reply");
-    r.rejectUnknown(Set.of("response-type", "template", "fallback", "username", "icon-url"));
+    r.rejectUnknown(Set.of("response-type", "template", "fallback", "username", "icon-url", "attachments", "blocks",
+        "props"));
     String responseType = r.string("response-type", CommandReply.IN_CHANNEL);
     if (!responseType.equals(CommandReply.IN_CHANNEL) && !responseType.equals(CommandReply.EPHEMERAL)) {
       r.problem("response-type", "\"" + responseType + "\" must be in_channel or ephemeral");
@@ -246,8 +247,10 @@ public final class ConfigParser {
     Optional<String> fallback = r.optString("fallback");
     fallback.filter(f -> !destinations.containsKey(f))
         .ifPresent(f -> r.problem("fallback", "\"" + f + "\" is not a destination"));
+    Map<String, Object> rich = new java.util.LinkedHashMap<>();
+    ReplySpec.RICH_KEYS.forEach((key, shape) -> r.structure(key, shape).ifPresent(v -> rich.put(key, v)));
     ReplySpec reply = new ReplySpec(responseType, r.optString("template"), fallback,
-        r.optString("username"), r.optString("icon-url"));
+        r.optString("username"), r.optString("icon-url"), rich);
     return new CommandConfig(name, token, signingSecret, n.strings("team-id"), n.string("ack", "Working on it…"),
         job(n.section("job")), reply,
         n.integer("concurrency", 2, 1, 1000), n.integer("max-queued", 100, 0, 1_000_000),

@@ -243,7 +243,7 @@ class ConfigLoaderTest {
         Map.of("echo", c.commands().get("echo").ack(), "report", c.commands().get("report").ack()));
     assertEquals(new JobSpec.Template("## Commande reçue!\nPayload : {{text}}", Duration.ofMinutes(5)),
         c.commands().get("echo").job());
-    assertEquals(List.of("conf/scripts/report.sh", "{{text}}"), ((JobSpec.Exec) c.commands().get("report").job()).argv());
+    assertEquals(List.of("conf/scripts/report.sh", "--", "{{text}}"), ((JobSpec.Exec) c.commands().get("report").job()).argv());
     assertEquals(Duration.ofMinutes(10), c.commands().get("report").job().timeout());
     assertEquals(Optional.of("ops"), c.commands().get("report").reply().fallback());
     assertEquals(20, c.commands().get("report").maxQueued());

@@ -241,7 +241,8 @@ class SlashCommandE2ETest {
   }
 
   @Test
-  void execJobsSeeOnlyASafeEnvironmentNotTheGatewaysSecrets() throws Exception {
+  // the gateway's own secrets in its environment (HOOKGATE_ADMIN_TOKEN...): JobsIT, against the fat jar
+  void execJobsInheritOnlyTheAllowedVariablesBesideTheirEnvAndHookgateFields() throws Exception {
     String responseUrl = chat.issueResponseUrl();
     invoke("envnames", "", responseUrl);
     java.util.Set<String> allowed = new java.util.HashSet<>(java.util.Set.of("PATH", "HOME", "LANG", "LC_ALL",
