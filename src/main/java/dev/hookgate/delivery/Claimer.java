@@ -3,7 +3,7 @@ package dev.hookgate.delivery;
 import dev.hookgate.Services;
 import dev.hookgate.store.Delivery;
 import dev.hookgate.store.Lanes;
-import dev.hookgate.store.Store;
+import dev.hookgate.store.DeliveryQueue;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.function.Consumer;
@@ -100,7 +100,7 @@ final class Claimer {
     // from a notified id on (an earlier id may commit after a later one); an id of 0: a full look
     long afterId = full ? -1 : notified == Long.MAX_VALUE ? cursor : Math.min(cursor, notified - 1);
     long leaseUntil = now + services.config().store().lease().toMillis();
-    Store store = services.store();
+    DeliveryQueue store = services.deliveryQueue();
     int max = Math.min(CLAIM_BATCH, MAX_CLAIMED - claimed.getAsInt());
     List<String> skip = fullLanes.get();
     String node = services.nodeId();

@@ -61,7 +61,7 @@ public final class DeliveryVerticle extends VerticleBase {
   public Future<?> start() {
     client = new OutboundClient(vertx, services.config().delivery().connectTimeout(), Poster.MAX_RESPONSE_BYTES);
     poster = new Poster(services, client, new DeliveryDecider(services.clock(), RandomGenerator.getDefault()));
-    ownership = new LaneOwnership(services.store().shared(), services.store(), services.nodeId());
+    ownership = new LaneOwnership(services.laneLeases().shared(), services.laneLeases(), services.nodeId());
     access = new LaneScheduler.Access() {
       @Override
       public DestinationConfig destination(String lane) {
@@ -134,7 +134,7 @@ public final class DeliveryVerticle extends VerticleBase {
     List<Long> queued = new ArrayList<>();
     scheduler.lanes().forEach(l -> l.queue.forEach(d -> queued.add(d.id())));
     return ownership.release(services.now())
-        .compose(v -> services.store().renewLeases(services.nodeId(), List.of(), queued, 0))
+        .compose(v -> services.deliveryQueue().renewDeliveryLeases(services.nodeId(), queued, 0))
         .otherwise(e -> {
           LOG.warn("releasing lanes at stop failed: {}", e.getMessage());
           return null;
@@ -196,7 +196,7 @@ public final class DeliveryVerticle extends VerticleBase {
     }
     if (!release.isEmpty()) {
       LOG.info("{} deliveries left to the nodes that own their lanes", release.size());
-      services.store().renewLeases(services.nodeId(), List.of(), release, 0)
+      services.deliveryQueue().renewDeliveryLeases(services.nodeId(), release, 0)
           .onFailure(e -> LOG.error("releasing deliveries failed: {}", e.getMessage()));
     }
   }
@@ -208,13 +208,13 @@ public final class DeliveryVerticle extends VerticleBase {
     List<Long> ids = scheduler.lanes().stream().flatMap(l -> l.claimedIds().stream()).toList();
     if (!ids.isEmpty()) {
       long until = services.now() + services.config().store().lease().toMillis();
-      services.store().renewLeases(services.nodeId(), List.of(), ids, until)
+      services.deliveryQueue().renewDeliveryLeases(services.nodeId(), ids, until)
           .onFailure(e -> LOG.error("renewing delivery leases failed: {}", e.getMessage()));
     }
   }
 
   private void refreshBacklog() {
-    services.store().backlog().onSuccess(b -> {
+    services.admin().backlog().onSuccess(b -> {
       ownership.backlog(b.keySet());
       Map<String, long[]> byDestination = new HashMap<>();
       b.forEach((lane, v) -> byDestination.merge(Lanes.publicName(lane), v.clone(),

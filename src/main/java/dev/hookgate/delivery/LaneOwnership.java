@@ -1,7 +1,7 @@
 package dev.hookgate.delivery;
 
 import dev.hookgate.store.Lanes;
-import dev.hookgate.store.Store;
+import dev.hookgate.store.LaneLeases;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ final class LaneOwnership {
   }
 
   private final boolean shared;
-  private final Store store;
+  private final LaneLeases store;
   private final String nodeId;
   /** The destination lanes this node holds the lease of, and until when (local clock, with a margin). */
   private final Map<String, Long> ownedUntil = new HashMap<>();
@@ -42,7 +42,7 @@ final class LaneOwnership {
   private boolean renewing;
 
   /** @param shared several nodes share the store: destination lanes need a lane lease */
-  LaneOwnership(boolean shared, Store store, String nodeId) {
+  LaneOwnership(boolean shared, LaneLeases store, String nodeId) {
     this.shared = shared;
     this.store = store;
     this.nodeId = nodeId;

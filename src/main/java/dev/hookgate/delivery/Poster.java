@@ -48,7 +48,7 @@ final class Poster {
       return Future.succeededFuture(new Result(null,
           new Decision.Dead("response_url host is not in response-url.allowed-hosts")));
     }
-    return services.store().tryUseResponseUrl(head.jobId(), services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
+    return services.responseUrls().tryUseResponseUrl(head.jobId(), services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
         .compose(ok -> {
           if (ok) {
             return send(url, post, true);

@@ -44,20 +44,25 @@ final class Settler {
         : ds.size() + " deliveries " + ds.get(0).id() + ".." + ds.get(ds.size() - 1).id();
     String destination = Lanes.publicName(lane.name);
     if (result.decision() instanceof Decision.Delivered) {
-      LOG.info("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
+      if (Lanes.isDestination(lane.name)) {
+        // the relay's hot path: a line per post only when the operator asks for it (DEBUG)
+        LOG.debug("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
+      } else { // a job's reply: one line per job's post, as for the job itself
+        LOG.info("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
+      }
       services.metrics().delivery(destination, "delivered", ds.size());
       if (ds.size() > 1) {
         services.metrics().coalesced(destination, ds.size());
       }
       scheduler.forget(lane, ds);
-      return services.store().markDelivered(batch.ids(), now);
+      return services.deliveryQueue().markDelivered(batch.ids(), now);
     }
     if (result.decision() instanceof Decision.RetryAt r) {
       lane.pausedUntil = Math.max(lane.pausedUntil, r.at());
       lane.requeueFront(ds.stream().map(d -> d.withAttempt(r.reason())).toList());
       services.metrics().delivery(destination, "retried", ds.size());
       LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), r.reason(), r.at() - now);
-      return giveBackUse(services.store().recordAttempt(batch.ids(), r.reason(), true), r.giveBackUse(), ds);
+      return giveBackUse(services.deliveryQueue().recordAttempt(batch.ids(), r.reason(), true), r.giveBackUse(), ds);
     }
     if (result.decision() instanceof Decision.PauseLaneUntil p) {
       lane.pausedUntil = Math.max(lane.pausedUntil, p.at());
@@ -65,14 +70,14 @@ final class Settler {
       ownership.paused(lane.name, p.at()); // for whoever owns the lane next
       services.metrics().delivery(destination, "rate_limited", ds.size());
       LOG.warn("{} to {}: {}; lane paused {} ms", what, Lanes.logName(lane.name), p.reason(), p.at() - now);
-      return giveBackUse(services.store().recordAttempt(batch.ids(), p.reason(), false), p.giveBackUse(), ds);
+      return giveBackUse(services.deliveryQueue().recordAttempt(batch.ids(), p.reason(), false), p.giveBackUse(), ds);
     }
     if (result.decision() instanceof Decision.FallBack f) {
       scheduler.forget(lane, ds);
       services.metrics().delivery(destination, "fallback", ds.size());
       LOG.info("{} deliveries of lane {} move to destination {}: {}", ds.size(), Lanes.logName(lane.name),
           f.destination(), f.reason());
-      return services.store().retarget(batch.ids(), f.destination()).onSuccess(v -> {
+      return services.deliveryQueue().retarget(batch.ids(), f.destination()).onSuccess(v -> {
         ds.forEach(d -> admit.accept(d.retargeted(f.destination())));
         releaseUnowned.run();
       });
@@ -82,12 +87,12 @@ final class Settler {
     LOG.warn("{} deliveries of lane {} are dead: {}", ds.size(), Lanes.logName(lane.name), dead.reason());
     services.metrics().delivery(destination, "dead", ds.size());
     Future<Void> attempt = result.outcome() == null ? Future.succeededFuture()
-        : services.store().recordAttempt(batch.ids(), result.outcome().reason(), true);
-    return attempt.compose(v -> services.store().markDead(batch.ids(), dead.reason(), now));
+        : services.deliveryQueue().recordAttempt(batch.ids(), result.outcome().reason(), true);
+    return attempt.compose(v -> services.deliveryQueue().markDead(batch.ids(), dead.reason(), now));
   }
 
   private Future<Void> giveBackUse(Future<Void> recorded, boolean giveBack, List<Delivery> ds) {
-    return giveBack ? recorded.compose(v -> services.store().returnResponseUrlUse(ds.get(0).jobId())) : recorded;
+    return giveBack ? recorded.compose(v -> services.responseUrls().returnResponseUrlUse(ds.get(0).jobId())) : recorded;
   }
 
 }

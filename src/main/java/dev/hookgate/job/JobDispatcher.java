@@ -100,7 +100,7 @@ public final class JobDispatcher extends VerticleBase {
     claiming = true;
     again = false;
     lastClaim = now;
-    services.store().claimJobs(capacity, services.nodeId(), now, now + services.config().store().lease().toMillis())
+    services.jobQueue().claimJobs(capacity, services.nodeId(), now, now + services.config().store().lease().toMillis())
         .onComplete(r -> {
           claiming = false;
           if (r.succeeded()) {
@@ -143,7 +143,7 @@ public final class JobDispatcher extends VerticleBase {
       return;
     }
     long until = services.now() + services.config().store().lease().toMillis();
-    services.store().renewLeases(services.nodeId(), List.copyOf(slots.leased()), List.of(), until)
+    services.jobQueue().renewJobLeases(services.nodeId(), List.copyOf(slots.leased()), until)
         .onFailure(e -> LOG.error("renewing job leases failed: {}", e.getMessage()));
   }
 }

@@ -121,7 +121,7 @@ public final class JobVerticle extends VerticleBase {
       long now = services.now();
       NewDelivery update = NewDelivery.toResponseUrl(job.responseUrl(), null, job.id(),
           ChatMessage.text(CommandReply.EPHEMERAL, text), now);
-      return services.store().enqueueDeliveries(List.of(update), null, null, 0)
+      return services.deliveryQueue().enqueueDeliveries(List.of(update), null, null, 0)
           .onSuccess(v -> vertx.eventBus().publish(Addresses.DELIVERIES_READY, null))
           .onFailure(e -> LOG.warn("job {}: a progress update could not be stored: {}", job.id(), e.getMessage()));
     });
@@ -164,7 +164,7 @@ public final class JobVerticle extends VerticleBase {
   private Future<Void> finish(JobRecord job, JobState state, String outcome, List<NewDelivery> deliveries,
       long started) {
     long now = services.now();
-    return services.store().finishJob(job.id(), state, outcome, now, deliveries).onSuccess(v -> {
+    return services.jobQueue().finishJob(job.id(), state, outcome, now, deliveries).onSuccess(v -> {
       services.metrics().job(job.command(), state.dbName(), java.time.Duration.ofMillis(now - started));
       LOG.info("job {} command={} {} in {} ms: {} ({} post(s))", job.id(), job.command(),
           state.dbName(), now - started, outcome, deliveries.size());

@@ -59,7 +59,7 @@ public final class ScheduleVerticle extends VerticleBase {
   private void arm(ScheduleConfig s, boolean startup) {
     armed.put(s.name(), s);
     ExecutionTime cron = Schedules.executionTime(s.cron()); // parsed once per armed schedule
-    services.store().lastScheduledRun(s.name()).onSuccess(last -> {
+    services.jobQueue().lastScheduledRun(s.name()).onSuccess(last -> {
       long now = services.now();
       if (startup && last.isPresent()) {
         catchUp(s, cron, last.get(), now);
@@ -98,7 +98,7 @@ public final class ScheduleVerticle extends VerticleBase {
     String firedAt = Instant.ofEpochMilli(at).toString();
     NewJob job = new NewJob(JobIds.next(now), s.job().name(), Map.of("schedule", s.name(), "fired_at", firedAt),
         "", now);
-    services.store().enqueueScheduledJob(job, s.name(), at).onSuccess(queued -> {
+    services.jobQueue().enqueueScheduledJob(job, s.name(), at).onSuccess(queued -> {
       if (queued) {
         LOG.info("job {} schedule={} queued for {}", job.id(), s.name(), firedAt);
         vertx.eventBus().publish(Addresses.JOBS_READY, null);

@@ -1,7 +1,6 @@
 package dev.hookgate.store;
 
 import io.vertx.core.Future;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.Function;
 
@@ -38,13 +37,4 @@ public interface Store extends JobQueue, DeliveryQueue, ResponseUrlBudget, LaneL
    * builds. Delivery leases held by no live node are released.
    */
   Future<Integer> recover(long now, Function<String, Boolean> rerun, Function<JobRecord, List<NewDelivery>> notice);
-
-  /** Extends the leases of what this owner still holds (jobs and deliveries). */
-  default Future<Void> renewLeases(String owner, Collection<String> jobIds, Collection<Long> deliveryIds,
-      long leaseUntil) {
-    Future<Void> jobs = jobIds.isEmpty() ? Future.succeededFuture() : renewJobLeases(owner, jobIds, leaseUntil);
-    Future<Void> deliveries = deliveryIds.isEmpty() ? Future.succeededFuture()
-        : renewDeliveryLeases(owner, deliveryIds, leaseUntil);
-    return Future.all(jobs, deliveries).mapEmpty();
-  }
 }

@@ -28,7 +28,7 @@ class JsonLogIT {
         JsonObject json = new JsonObject(line);
         assertTrue(json.containsKey("level") && json.containsKey("formattedMessage"), line);
       }
-      assertTrue(lines.stream().anyMatch(l -> l.contains("hookgate listening on")));
+      assertTrue(lines.stream().anyMatch(l -> l.matches(".*hookgate \\S+ listening on .*")), "the start line");
     }
   }
 }

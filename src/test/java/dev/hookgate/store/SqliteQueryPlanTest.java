@@ -114,7 +114,7 @@ class SqliteQueryPlanTest {
     await(store.enqueueDeliveries(hooks.subList(0, 1), "hook:alerts", "key-1", 60_000));
     await(store.enqueueJob(new NewJob("new-1", "echo", Map.of("text", "hi"), "https://chat/hooks/commands/y", now), 10));
     List<JobRecord> jobs = await(store.claimJobs(Map.of("echo", 1), "node-1", now, now + 30_000));
-    await(store.renewLeases("node-1", List.of("new-1"), List.of(), now + 60_000));
+    await(store.renewJobLeases("node-1", List.of("new-1"), now + 60_000));
     await(store.tryUseResponseUrl("new-1", now, 30 * 60_000, 5));
     await(store.returnResponseUrlUse("new-1"));
     await(store.finishJob(jobs.get(0).id(), JobState.SUCCEEDED, "ok", now,
@@ -122,7 +122,7 @@ class SqliteQueryPlanTest {
     List<Delivery> swept = await(store.claimDeliveries(List.of(), 100, 100, "node-1", now, now + 30_000, -1));
     List<Delivery> fresh = await(store.claimDeliveries(List.of(), 100, 100, "node-1", now, now + 30_000, 0));
     List<Long> ids = swept.stream().map(Delivery::id).toList();
-    await(store.renewLeases("node-1", List.of(), ids, now + 60_000));
+    await(store.renewDeliveryLeases("node-1", ids, now + 60_000));
     await(store.recordAttempt(ids.subList(0, 1), "timeout", true));
     await(store.markDelivered(ids.subList(1, 3), now));
     await(store.markDead(ids.subList(3, 4), "410", now));

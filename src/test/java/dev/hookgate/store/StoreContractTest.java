@@ -180,7 +180,7 @@ public abstract class StoreContractTest {
     await(store.claimJobs(Map.of("deploy", 1), "node-1", 1_000, 31_000)); // mine
     await(store.claimJobs(Map.of("deploy", 1), "node-2", 1_000, 31_000)); // theirs
 
-    await(store.renewLeases("node-1", List.of("mine", "theirs"), List.of(), 91_000));
+    await(store.renewJobLeases("node-1", List.of("mine", "theirs"), 91_000));
 
     List<JobRecord> reclaimed = await(store.claimJobs(Map.of("deploy", 5), "node-3", 40_000, 70_000));
     assertEquals(List.of("theirs"), reclaimed.stream().map(JobRecord::id).toList());
@@ -422,7 +422,7 @@ public abstract class StoreContractTest {
     long mine = await(store.claimDeliveries(List.of(), 1, 1, "node-1", 1_000, 31_000, -1)).get(0).id();
     long theirs = await(store.claimDeliveries(List.of(), 1, 1, "node-2", 1_000, 31_000, -1)).get(0).id();
 
-    await(store.renewLeases("node-1", List.of(), List.of(mine, theirs), 91_000));
+    await(store.renewDeliveryLeases("node-1", List.of(mine, theirs), 91_000));
 
     assertEquals(List.of(theirs), ids(await(store.claimDeliveries(List.of(), 10, 10, "node-3", 40_000, 70_000, -1))));
   }
