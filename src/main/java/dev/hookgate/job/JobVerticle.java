@@ -66,15 +66,25 @@ public final class JobVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Runs a job; the dispatcher's slot is given back as soon as the job's work has ended (its result
+   * is then stored while the slot already serves the next job), or at the latest once it is stored.
+   */
   private void onRun(Message<JsonObject> message) {
     inFlight.incrementAndGet();
-    runMessage(message).onComplete(r -> {
+    java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable freeTheSlot = () -> {
+      if (answered.compareAndSet(false, true)) {
+        message.reply(null);
+      }
+    };
+    runMessage(message, freeTheSlot).onComplete(r -> {
       inFlight.decrementAndGet();
-      message.reply(null);
+      freeTheSlot.run();
     });
   }
 
-  private Future<Void> runMessage(Message<JsonObject> message) {
+  private Future<Void> runMessage(Message<JsonObject> message, Runnable workEnded) {
     JobRecord job = JobMessages.decode(message.body());
     CommandConfig command = services.config().runnable(job.command()).orElse(null);
     long started = services.now();
@@ -94,6 +104,7 @@ public final class JobVerticle extends VerticleBase {
           return Future.succeededFuture(new JobResult.Failed("the job could not run: " + e.getClass().getSimpleName()
               + " (logged with the job id)", "", Map.of()));
         })
+        .onComplete(r -> workEnded.run())
         .compose(result -> progress.close().map(result))
         .compose(result -> complete(command, job, result, started))
         .onFailure(e -> LOG.error("job {} could not be recorded: {}", job.id(), e.getMessage()));
