@@ -14,7 +14,8 @@ import java.util.Map;
 
 /**
  * Fills a stopped gateway's SQLite store with delivered messages, fast: rows straight into the
- * {@code deliveries} table with JDBC, in big transactions, so the bench can measure the ack rate
+ * {@code deliveries} table with JDBC, in big transactions (one {@code INSERT ... SELECT} over a
+ * counter each, so the rows are made inside SQLite), so the bench can measure the ack rate
  * with a long history. The columns are read from the schema ({@code PRAGMA table_info}); each row
  * copies the newest delivered row the gateway wrote itself (lane, destination, payload...), with
  * state {@code delivered} and its {@code *_at} times spread over the last {@code count} ms (well
@@ -24,7 +25,6 @@ import java.util.Map;
  */
 public final class StoreFill {
   private static final int TRANSACTION = 100_000;
-  private static final int BATCH = 5_000;
 
   private record Column(String name, String type, boolean notNull, boolean hasDefault, boolean pk) {}
 
@@ -45,23 +45,28 @@ public final class StoreFill {
       Map<String, Object> template = template(c, columns);
       List<Column> insert = columns.stream()
           .filter(col -> !(col.pk() && col.type().toUpperCase(Locale.ROOT).contains("INT"))).toList();
-      String sql = "INSERT INTO deliveries (" + String.join(", ", insert.stream().map(Column::name).toList())
-          + ") VALUES (" + String.join(", ", insert.stream().map(col -> "?").toList()) + ")";
+      // one INSERT ... SELECT over a counter per transaction: the rows are made inside SQLite
+      List<String> exprs = new ArrayList<>();
+      for (Column col : insert) {
+        Object v = value(col, template);
+        exprs.add(v == PerRow.TIME ? "? + i" : v == PerRow.KEY ? "'fill-' || (? + i)" : "?");
+      }
+      String sql = "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?)"
+          + " INSERT INTO deliveries (" + String.join(", ", insert.stream().map(Column::name).toList())
+          + ") SELECT " + String.join(", ", exprs) + " FROM n";
       c.setAutoCommit(false);
-      long now = System.currentTimeMillis();
+      long first = System.currentTimeMillis() - count;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
-        for (int i = 0; i < count; i++) {
-          long at = now - count + i;
+        for (int done = 0; done < count; done += TRANSACTION) {
+          int rows = Math.min(TRANSACTION, count - done);
+          ps.setInt(1, rows);
           for (int k = 0; k < insert.size(); k++) {
-            ps.setObject(k + 1, value(insert.get(k), template, at, i));
+            Object v = value(insert.get(k), template);
+            ps.setObject(k + 2, v == PerRow.TIME ? (Object) (first + done)
+                : v == PerRow.KEY ? (Object) (long) done : v);
           }
-          ps.addBatch();
-          if ((i + 1) % BATCH == 0 || i == count - 1) {
-            ps.executeBatch();
-          }
-          if ((i + 1) % TRANSACTION == 0 || i == count - 1) {
-            c.commit();
-          }
+          ps.executeUpdate();
+          c.commit();
         }
       }
       c.setAutoCommit(true);
@@ -106,18 +111,22 @@ public final class StoreFill {
     return row;
   }
 
-  private static Object value(Column col, Map<String, Object> template, long at, int i) {
+  /** A column whose value grows with the row: a time in ms, or a text primary key. */
+  private enum PerRow { TIME, KEY }
+
+  /** What a column gets: a constant, or a marker for a value made per row. */
+  private static Object value(Column col, Map<String, Object> template) {
     String name = col.name().toLowerCase(Locale.ROOT);
     boolean integer = col.type().toUpperCase(Locale.ROOT).contains("INT");
     if (name.equals("state")) {
       return "delivered";
     }
     if (col.pk()) {
-      return "fill-" + i; // a text key (an INTEGER one is left to SQLite)
+      return PerRow.KEY; // a text key (an INTEGER one is left to SQLite)
     }
     Object copied = template.get(col.name());
     if (name.endsWith("_at") && (copied != null || (col.notNull() && !col.hasDefault()))) {
-      return at;
+      return PerRow.TIME;
     }
     if (name.equals("lease_owner") || name.equals("lease_until")) {
       return null;
@@ -126,9 +135,9 @@ public final class StoreFill {
       return copied;
     }
     if (!col.notNull() || col.hasDefault()) {
-      return integer ? (col.hasDefault() ? 0 : null) : null;
+      return integer && col.hasDefault() ? 0 : null;
     }
-    return integer ? at : switch (name) {
+    return integer ? PerRow.TIME : switch (name) {
       case "lane" -> "dest:fill";
       case "payload" -> "{\"text\":\"fill\"}";
       default -> "fill";
