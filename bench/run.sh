@@ -22,8 +22,8 @@
 #     distinct replies the sink got for that run / (last reply − start of wrk); the same for
 #     bare-forward and durable-forward; the ack rate (wrk's req/s) against the bare route;
 #   * ack rate while the queue grows: a second gateway (fresh store) with a slow command (its job
-#     an HTTP GET to the sink answered after BENCH_SLOW_JOB_MS, concurrency 1): three
-#     BENCH_ROUND rounds back to back, third ÷ first, first ÷ bare route;
+#     an HTTP GET to the sink answered after BENCH_SLOW_JOB_MS, concurrency 1): a warm-up on it,
+#     then three BENCH_ROUND rounds back to back, third ÷ first, first ÷ bare route;
 #   * relay ingest: after BENCH_RELAY_WARMUP on another hook, wrk POSTing the hook fixture to
 #     /hooks/<key> (deliveries to the sink running) ÷ the durable route; relay delivery = messages
 #     the sink got / (last arrival − start of wrk) ÷ ingest;
@@ -344,16 +344,18 @@ stop_pids "$GW_PID"
 
 log "=== gateway (fresh store): ack rate while the slow command's queue grows"
 gateway slow "$WORK/slow.db"
-run gw-slow-warmup "$GW/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$WARMUP"
-wait_count replies "${R[gw-slow-warmup.run]}" "${R[gw-slow-warmup.ok]}" "$DRAIN_MAX" >/dev/null
+# the warm-up is on the slow command itself: its jobs stay queued, the rounds add to them
+run gw-slow-warmup "$GW/commands/slow" "$WORK/slow.form" "$FORM" "$AUTH" "$WARMUP"
 LOAD_SLOW=$(loadavg)
-SLOW_ACKED=0
+SLOW_ACKED=${R[gw-slow-warmup.ok]}
 for i in 1 2 3; do
   run "gw-slow-$i" "$GW/commands/slow" "$WORK/slow.form" "$FORM" "$AUTH" "$ROUND"
   SLOW_ACKED=$(( SLOW_ACKED + ${R[gw-slow-$i.ok]} ))
 done
 SLOW_REPLIED=0
-for i in 1 2 3; do read -r n _ _ _ < <(replies "${R[gw-slow-$i.run]}"); SLOW_REPLIED=$(( SLOW_REPLIED + n )); done
+for l in gw-slow-warmup gw-slow-1 gw-slow-2 gw-slow-3; do
+  read -r n _ _ _ < <(replies "${R[$l.run]}"); SLOW_REPLIED=$(( SLOW_REPLIED + n ))
+done
 kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
 stop_pids "$GW_PID"
 
@@ -459,7 +461,7 @@ mkdir -p "$RESULTS"
   echo
   echo "Store fill: $FILL_NOTE; the gateway was stopped, filled, restarted and measured as the first time (warm-up, then $DURATION)."
   echo "Relay latency (accept → delivery at a steady $LATENCY_RATE msg/s for $LATENCY_SECONDS s, \`RelayLatency\`): $LATENCY_NOTE."
-  echo "Slow command: its job is an HTTP GET to the sink answered after ${SLOW_JOB_MS} ms, concurrency 1, so the queue grows by about the ack rate; second gateway, fresh store, echo warm-up first."
+  echo "Slow command: its job is an HTTP GET to the sink answered after ${SLOW_JOB_MS} ms, concurrency 1, so the queue grows by about the ack rate; second gateway, fresh store; a $WARMUP warm-up on the slow command itself comes first (its $(num "${R[gw-slow-warmup.ok]}") jobs stay queued too)."
 } >"$RESULTS/latest.md"
 cp "$WORK/wrk.txt" "$RESULTS/latest-wrk.txt"
 cat "$RESULTS/latest.md"
