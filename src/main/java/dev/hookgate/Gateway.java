@@ -10,8 +10,8 @@ import dev.hookgate.job.Replies;
 import dev.hookgate.job.ScheduleVerticle;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.store.NewDelivery;
-import dev.hookgate.store.PgStore;
-import dev.hookgate.store.SqliteStore;
+import dev.hookgate.store.SqlStore;
+import dev.hookgate.store.StoreStats;
 import dev.hookgate.store.Store;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -63,10 +63,11 @@ public final class Gateway {
 
   public static Future<Gateway> start(Vertx vertx, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
     String nodeId = UUID.randomUUID().toString();
-    Store store = switch (config.store().kind()) {
-      case "postgres" -> PgStore.fromUri(vertx, config.store().postgresUri(), nodeId, clock, config.store().lease());
-      default -> new SqliteStore(vertx, Path.of(config.store().path()), config.store().sqliteSynchronous());
+    SqlStore store = switch (config.store().kind()) {
+      case "postgres" -> SqlStore.postgres(vertx, config.store().postgresUri(), nodeId, clock, config.store().lease());
+      default -> SqlStore.sqlite(vertx, Path.of(config.store().path()), config.store().sqliteSynchronous(), nodeId);
     };
+    registerStoreMetrics(metrics, store.stats());
     Services services = new Services(new AtomicReference<>(config), store, clock, nodeId,
         metrics, new AtomicBoolean(false));
     List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -98,6 +99,21 @@ public final class Gateway {
               config.destinations().size());
           return new Gateway(vertx, services, port, deployments);
         });
+  }
+
+  /** What the store did: operations by name and transactions (group commits), counted as they commit. */
+  private static void registerStoreMetrics(GatewayMetrics metrics, StoreStats stats) {
+    for (String op : StoreStats.WRITES) {
+      io.micrometer.core.instrument.FunctionCounter.builder("hookgate.store.operations", stats, s -> s.operations(op))
+          .description("Store write operations committed, by operation").tag("operation", op)
+          .register(metrics.registry());
+    }
+    io.micrometer.core.instrument.FunctionCounter.builder("hookgate.store.transactions", stats, StoreStats::transactions)
+        .description("Store transactions committed (each a group of operations, one flush)")
+        .register(metrics.registry());
+    io.micrometer.core.instrument.FunctionCounter.builder("hookgate.store.failed.operations", stats,
+            StoreStats::failedOperations)
+        .description("Store write operations that failed and were not committed").register(metrics.registry());
   }
 
   /**

@@ -2,12 +2,18 @@ package dev.hookgate;
 
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.ops.GatewayMetrics;
+import dev.hookgate.store.AdminQueries;
+import dev.hookgate.store.DeliveryQueue;
+import dev.hookgate.store.JobQueue;
+import dev.hookgate.store.LaneLeases;
+import dev.hookgate.store.ResponseUrlBudget;
 import dev.hookgate.store.Store;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What every verticle shares: the current config (replaced whole on reload), the store, the clock,
+ * What every verticle shares: the current config (replaced whole on reload), the store (each caller
+ * through the role it uses: {@link #jobQueue}, {@link #deliveryQueue}, ...), the clock,
  * this node's id (the owner of its leases), the metrics, and whether all verticles are up and the
  * gateway is not stopping ({@code ready}, for /health).
  */
@@ -15,6 +21,31 @@ public record Services(AtomicReference<GatewayConfig> configRef, Store store, Cl
     GatewayMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready) {
   public GatewayConfig config() {
     return configRef.get();
+  }
+
+  /** The queue of jobs: command handler, scheduler, job dispatcher and workers. */
+  public JobQueue jobQueue() {
+    return store;
+  }
+
+  /** The queue of messages to send: relay handler and delivery engine. */
+  public DeliveryQueue deliveryQueue() {
+    return store;
+  }
+
+  /** The response_url budget: the delivery engine. */
+  public ResponseUrlBudget responseUrls() {
+    return store;
+  }
+
+  /** One owner per destination on a shared store: the delivery engine. */
+  public LaneLeases laneLeases() {
+    return store;
+  }
+
+  /** Reads for the admin API, the admin page and metrics (off the writer), and the admin's replay. */
+  public AdminQueries admin() {
+    return store;
   }
 
   public long now() {

@@ -127,8 +127,11 @@ public final class ConfigParser {
       uri = pg.required("uri");
       if (!uri.isEmpty()) {
         try {
-          io.vertx.pgclient.PgConnectOptions.fromUri(uri);
-        } catch (RuntimeException e) {
+          java.net.URI u = new java.net.URI(uri);
+          if (!"postgresql".equals(u.getScheme()) && !"postgres".equals(u.getScheme())) {
+            throw new java.net.URISyntaxException(uri, "not postgresql://");
+          }
+        } catch (java.net.URISyntaxException e) {
           // not the parser's message: it repeats the URI, password included
           pg.problem("uri", "is not a PostgreSQL URI (postgresql://user:password@host:port/database)");
         }

@@ -144,7 +144,8 @@ final class CommandHandler {
           ctx.vertx().eventBus().publish(Addresses.JOBS_READY, null);
         })
         .onFailure(e -> {
-          HttpVerticle.LOG.error("command {}: the store refused the job: {}", command.name(), e.getMessage());
+          // the store logs its refusals itself, rate-limited
+          HttpVerticle.LOG.debug("command {}: the store refused the job: {}", command.name(), e.getMessage());
           services.metrics().command(command.name(), "store_unavailable");
           ErrorReplies.send(ctx, 503, "unavailable", "the gateway cannot store the job right now; try again");
         });

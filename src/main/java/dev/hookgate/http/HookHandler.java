@@ -76,7 +76,8 @@ final class HookHandler {
           ctx.response().putHeader("content-type", "text/plain").end("ok");
         })
         .onFailure(e -> {
-          HttpVerticle.LOG.error("hook {}: the store refused the message: {}", h.name(), e.getMessage());
+          // the store logs its refusals itself, rate-limited: a line per request would flood a full disk
+          HttpVerticle.LOG.debug("hook {}: the store refused the message: {}", h.name(), e.getMessage());
           ErrorReplies.send(ctx, 503, "unavailable", "the gateway cannot store the message right now; try again");
         });
   }

@@ -1,9 +1,5 @@
 package dev.hookgate.store;
 
-import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 
 /**
@@ -93,27 +89,19 @@ final class PgSchema {
       ALTER TABLE deliveries ADD COLUMN node TEXT;
       CREATE INDEX deliveries_pending_replies ON deliveries (node, id)
         WHERE state = 'pending' AND lane NOT LIKE 'dest:%';
+      """,
+      // 5: flat cost per message: retention reads only what it deletes; the count of queued jobs
+      // per command is kept as the queue changes (max-queued never counts rows, across nodes)
+      """
+      CREATE INDEX deliveries_by_job ON deliveries (job_id) WHERE job_id IS NOT NULL;
+      CREATE INDEX deliveries_delivered ON deliveries (delivered_at) WHERE state = 'delivered';
+      CREATE INDEX jobs_finished ON jobs (finished_at) WHERE state IN ('succeeded', 'failed', 'interrupted');
+      CREATE TABLE queue_depth (
+        command TEXT PRIMARY KEY,
+        queued INTEGER NOT NULL
+      );
+      INSERT INTO queue_depth (command, queued) SELECT command, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY command;
       """);
 
   private PgSchema() {}
-
-  /** Applies the missing migrations; the future holds how many were applied. */
-  static Future<Integer> migrate(Pool pool) {
-    return pool.withTransaction(c -> c.preparedQuery("SELECT pg_advisory_xact_lock($1)").execute(Tuple.of(MIGRATION_LOCK))
-        .compose(v -> c.query("SELECT to_regclass('schema_version') IS NULL AS missing").execute())
-        .compose(rs -> !rs.iterator().next().getBoolean("missing") ? Future.succeededFuture()
-            : c.query("CREATE TABLE schema_version ("
-                + "version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())").execute())
-        .compose(v -> c.query("SELECT COALESCE(MAX(version), 0) AS v FROM schema_version").execute())
-        .compose(rs -> apply(c, rs.iterator().next().getInteger("v") + 1, 0)));
-  }
-
-  private static Future<Integer> apply(SqlConnection c, int version, int applied) {
-    if (version > MIGRATIONS.size()) {
-      return Future.succeededFuture(applied);
-    }
-    return c.query(MIGRATIONS.get(version - 1)).execute()
-        .compose(v -> c.preparedQuery("INSERT INTO schema_version (version) VALUES ($1)").execute(Tuple.of(version)))
-        .compose(v -> apply(c, version + 1, applied + 1));
-  }
 }

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,20 +13,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread owns the connection. Operations submitted while it is busy are run together in one
- * transaction (group commit): many writers, one fsync. An operation that fails rolls its batch
- * back; the others are then re-run each in its own transaction so that one bad row fails alone.
- * Futures complete on the submitter's Vert.x context.
+ * One thread owns the write connection. Operations submitted while it is busy run together in one
+ * transaction (group commit): many writers, one flush. Futures complete on the submitter's Vert.x
+ * context.
+ *
+ * <p>Failures: an operation that fails with an ordinary error (a constraint, a callback that threw)
+ * rolls its batch back, and the others are re-run each in its own transaction, so that one bad row
+ * fails alone. A failure of the storage (disk full, I/O error, lost connection), a failed commit
+ * or a failed rollback fails the whole batch and is never re-run: the connection is closed (SQLite
+ * may have rolled back by itself, leaving a driver that believes a transaction is open) and a fresh
+ * one is opened for the next batch, so the store recovers by itself once the storage does. Nothing
+ * whose future failed was committed, and nothing whose future succeeded is lost.
  */
 final class SqlWriter {
   private static final Logger LOG = LoggerFactory.getLogger(SqlWriter.class);
   private static final int MAX_BATCH = 1000;
   private static final long SLOW_BATCH_MS = 1000;
+  /** While the storage refuses, a reconnect is tried at most this often; operations fail at once meanwhile. */
+  private static final long RECONNECT_EVERY_MS = 500;
   static final int MAX_QUEUED = 50_000;
 
   @FunctionalInterface
   interface SqlOp<T> {
-    T run(Connection c) throws SQLException;
+    T run(Tx tx) throws SQLException;
+  }
+
+  /** The write failed and nothing of it was committed. */
+  static final class StoreUnavailableException extends RuntimeException {
+    StoreUnavailableException(String message, Throwable cause) {
+      super(message, cause, false, false);
+    }
   }
 
   private record Pending<T>(String name, SqlOp<T> op, Promise<T> promise, Context context) {
@@ -42,7 +57,9 @@ final class SqlWriter {
   }
 
   private final Vertx vertx;
-  private final Connection connection;
+  private final Dialect dialect;
+  private final StoreStats stats;
+  private final FailureLog failures = new FailureLog(LOG);
   /**
    * Bounded: when the disk cannot keep up, new work is refused at once (the HTTP handlers answer 503,
    * a producer retries) instead of piling up in memory.
@@ -50,16 +67,21 @@ final class SqlWriter {
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
   private final Thread thread;
   private volatile boolean running = true;
+  /** Writer thread only. */
+  private volatile Tx tx;
+  private long lastConnectAttempt;
 
-  SqlWriter(Vertx vertx, Connection connection, String name) {
+  SqlWriter(Vertx vertx, Dialect dialect, Tx opened, StoreStats stats, String name) {
     this.vertx = vertx;
-    this.connection = connection;
+    this.dialect = dialect;
+    this.tx = opened;
+    this.stats = stats;
     this.thread = new Thread(this::loop, name);
     this.thread.setDaemon(true);
     this.thread.start();
   }
 
-  /** Queues an operation; {@code name} says what it is in logs. */
+  /** Queues an operation; {@code name} says what it is in logs and metrics. */
   synchronized <T> Future<T> submit(String name, SqlOp<T> op) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
@@ -67,9 +89,16 @@ final class SqlWriter {
       return Future.failedFuture(new IllegalStateException("store is closed"));
     }
     if (!queue.offer(new Pending<>(name, op, promise, context))) {
+      failures.refused("store overloaded: " + MAX_QUEUED + " operations waiting");
       return Future.failedFuture(new IllegalStateException("store overloaded: " + MAX_QUEUED + " operations waiting"));
     }
     return promise.future();
+  }
+
+  /** The statements the current write connection prepared so far (for the query-plan test). */
+  java.util.Set<String> preparedStatements() {
+    Tx t = tx;
+    return t == null ? java.util.Set.of() : java.util.Set.copyOf(t.preparedStatements());
   }
 
   /** Finishes what was submitted, then closes the connection. */
@@ -94,56 +123,123 @@ final class SqlWriter {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        long started = System.nanoTime();
         runBatch(batch);
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (ms > SLOW_BATCH_MS) {
+          LOG.warn("store batch of {} operation(s) took {} ms (first: {})", batch.size(), ms, batch.get(0).name());
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
+      } catch (Throwable e) { // the writer thread must survive anything
+        batch.forEach(p -> p.fail(e));
+        LOG.error("store writer: unexpected failure", e);
       } finally {
         batch.clear();
       }
     }
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      LOG.warn("closing the store: {}", e.getMessage());
+    if (tx != null) {
+      tx.closeQuietly();
     }
   }
 
   private void runBatch(List<Pending<?>> batch) {
-    long started = System.nanoTime();
-    runBatch0(batch);
-    long ms = (System.nanoTime() - started) / 1_000_000;
-    if (ms > SLOW_BATCH_MS) {
-      LOG.warn("store batch of {} operation(s) took {} ms (first: {})", batch.size(), ms, batch.get(0).name());
+    if (!connected()) {
+      failAll(batch, new StoreUnavailableException(dialect.name() + " store unavailable: cannot reconnect", null));
+      return;
     }
-  }
-
-  private void runBatch0(List<Pending<?>> batch) {
     Object[] results = new Object[batch.size()];
+    int i = 0;
     try {
-      for (int i = 0; i < batch.size(); i++) {
-        results[i] = batch.get(i).op().run(connection);
+      for (; i < batch.size(); i++) {
+        results[i] = batch.get(i).op().run(tx);
       }
-      connection.commit();
     } catch (Throwable e) { // an Error too: the writer thread must survive any operation
-      rollback();
-      if (batch.size() == 1) {
+      boolean storage = e instanceof SQLException s && dialect.isStorageFailure(s);
+      boolean clean = rollback();
+      if (storage || !clean) {
+        failAll(batch, unavailable(e));
+      } else if (batch.size() == 1) {
         batch.get(0).fail(e);
       } else {
         batch.forEach(p -> runBatch(List.of(p)));
       }
       return;
     }
-    for (int i = 0; i < batch.size(); i++) {
-      batch.get(i).complete(results[i]);
+    try {
+      dialect.notifyQueued(tx.connection(), tx.anyJobsQueued(), tx.firstDeliveryQueued());
+      tx.connection().commit();
+    } catch (Throwable e) {
+      // a commit that failed may have happened (a connection lost in the middle): never re-run
+      rollback();
+      failAll(batch, unavailable(e));
+      return;
+    }
+    tx.reset();
+    stats.committed(batch.size());
+    failures.recovered();
+    for (int j = 0; j < batch.size(); j++) {
+      stats.operation(batch.get(j).name());
+      batch.get(j).complete(results[j]);
     }
   }
 
-  private void rollback() {
+  private StoreUnavailableException unavailable(Throwable e) {
+    return new StoreUnavailableException(dialect.name() + " store refused the write: " + describe(e), e);
+  }
+
+  private void failAll(List<Pending<?>> batch, Throwable e) {
+    failures.failed(batch.size(), describe(e));
+    stats.failed(batch.size());
+    batch.forEach(p -> p.fail(e));
+  }
+
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root instanceof StoreUnavailableException && root.getCause() != null) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    return m == null ? root.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * Rolls back; false (and the connection dropped, to be reopened) when that fails or the
+   * connection is not in a known state afterwards.
+   */
+  private boolean rollback() {
+    tx.reset();
     try {
-      connection.rollback();
+      tx.connection().rollback();
+      if (tx.connection().getAutoCommit() || tx.connection().isClosed()) {
+        throw new SQLException("connection left outside a transaction");
+      }
+      return true;
     } catch (SQLException e) {
-      LOG.error("store rollback failed: {}", e.getMessage());
+      tx.closeQuietly();
+      tx = null;
+      return false;
+    }
+  }
+
+  /** A connection in a known state, opened anew after a failure (at most every RECONNECT_EVERY_MS). */
+  private boolean connected() {
+    if (tx != null) {
+      return true;
+    }
+    long now = System.currentTimeMillis();
+    if (now - lastConnectAttempt < RECONNECT_EVERY_MS) {
+      return false;
+    }
+    lastConnectAttempt = now;
+    try {
+      tx = new Tx(dialect.connect(false));
+      LOG.info("{} store: write connection reopened", dialect.name());
+      return true;
+    } catch (SQLException e) {
+      failures.failed(0, "reconnecting: " + e.getMessage());
+      return false;
     }
   }
 }

@@ -1,9 +1,5 @@
 package dev.hookgate.store;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 /** Versioned schema migrations, applied in order at start; each version is applied once. */
@@ -73,28 +69,30 @@ final class SqliteSchema {
       // 4: purging old idempotency keys must not scan the table
       """
       CREATE INDEX idempotency_keys_by_age ON idempotency_keys(created_at);
+      """,
+      // 5: one engine with PostgreSQL (lane leases, the node that queued a reply); flat cost per
+      // message: claims read only pending rows by id, retention reads only what it deletes, the count
+      // of queued jobs per command is kept as the queue changes (max-queued never counts rows)
+      """
+      CREATE INDEX deliveries_pending_id ON deliveries(id) WHERE state = 'pending';
+      CREATE INDEX deliveries_by_job ON deliveries(job_id) WHERE job_id IS NOT NULL;
+      CREATE INDEX deliveries_delivered ON deliveries(delivered_at) WHERE state = 'delivered';
+      CREATE INDEX jobs_created ON jobs(created_at);
+      CREATE INDEX jobs_finished ON jobs(finished_at) WHERE state IN ('succeeded', 'failed', 'interrupted');
+      CREATE TABLE queue_depth (
+        command TEXT PRIMARY KEY,
+        queued INTEGER NOT NULL
+      );
+      INSERT INTO queue_depth(command, queued) SELECT command, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY command;
+      CREATE TABLE lane_leases (
+        lane TEXT PRIMARY KEY,
+        owner TEXT,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        paused_until INTEGER NOT NULL DEFAULT 0
+      );
+      ALTER TABLE deliveries ADD COLUMN node TEXT;
+      CREATE INDEX deliveries_pending_replies ON deliveries(node, id) WHERE state = 'pending' AND lane NOT LIKE 'dest:%'
       """);
 
   private SqliteSchema() {}
-
-  static void migrate(Connection c) throws SQLException {
-    try (Statement st = c.createStatement()) {
-      st.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-      int current = 0;
-      try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
-        if (rs.next()) {
-          current = rs.getInt(1);
-        }
-      }
-      for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
-        for (String sql : MIGRATIONS.get(v - 1).split(";")) {
-          if (!sql.isBlank()) {
-            st.execute(sql);
-          }
-        }
-        st.execute("INSERT INTO schema_version(version) VALUES (" + v + ")");
-      }
-      c.commit();
-    }
-  }
 }

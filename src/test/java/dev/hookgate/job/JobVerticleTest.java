@@ -12,7 +12,7 @@ import dev.hookgate.store.DeliveryState;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.store.JobState;
 import dev.hookgate.store.NewJob;
-import dev.hookgate.store.SqliteStore;
+import dev.hookgate.store.SqlStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
@@ -35,7 +35,7 @@ class JobVerticleTest {
   @Test
   void aJobThatComesBackIsNotReRunWhenItsCommandSaysSoAndTheUserIsTold() throws Exception {
     Vertx vertx = Vertx.vertx();
-    SqliteStore store = new SqliteStore(vertx, dir.resolve("jobs.db"));
+    SqlStore store = SqlStore.sqlite(vertx, dir.resolve("jobs.db"), "full", "node-test");
     try {
       store.open().await(10, TimeUnit.SECONDS);
       GatewayConfig config = ConfigLoader.resolve(new JsonObject("""

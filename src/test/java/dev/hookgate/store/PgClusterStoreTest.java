@@ -7,7 +7,6 @@ import dev.hookgate.Addresses;
 import dev.hookgate.e2e.PgTestDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.Test;
 class PgClusterStoreTest {
   private PgTestDatabase db;
   private Vertx vertx;
-  private PgStore a;
-  private PgStore b;
+  private Store a;
+  private Store b;
 
   @BeforeEach
   void open() throws Exception {
@@ -33,8 +32,8 @@ class PgClusterStoreTest {
     b = node("node-b");
   }
 
-  private PgStore node(String id) throws Exception {
-    PgStore s = new PgStore(vertx, PgConnectOptions.fromUri(db.uri()), 2, id, Clock.systemUTC(), Duration.ofSeconds(30));
+  private Store node(String id) throws Exception {
+    Store s = SqlStore.postgres(vertx, db.uri(), id, Clock.systemUTC(), Duration.ofSeconds(30));
     await(s.open());
     return s;
   }

@@ -79,7 +79,14 @@ class PgStoreTest extends StoreContractTest {
 
   @Override
   protected Store newStore(Vertx vertx) throws Exception {
-    return new PgStore(vertx, options());
+    return SqlStore.postgres(vertx, uri(), "node-" + UUID.randomUUID(), Clock.systemUTC(), Duration.ofSeconds(30));
+  }
+
+  /** The test database as {@code store.postgres.uri}. */
+  private String uri() throws Exception {
+    PgConnectOptions o = options();
+    String password = o.getPassword() == null || o.getPassword().isEmpty() ? "" : ":" + o.getPassword();
+    return "postgresql://" + o.getUser() + password + "@" + o.getHost() + ":" + o.getPort() + "/" + o.getDatabase();
   }
 
   private PgConnectOptions options() throws Exception {
@@ -119,7 +126,7 @@ class PgStoreTest extends StoreContractTest {
   void nodes_starting_at_once_migrate_once() throws Exception {
     await(store.close());
     store = null;
-    await(query("DROP TABLE jobs, deliveries, idempotency_keys, nodes, schedule_runs, schema_version"));
+    await(query("DROP TABLE jobs, deliveries, idempotency_keys, nodes, schedule_runs, schema_version, lane_leases, queue_depth"));
     List<Store> nodes = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       nodes.add(newStore(vertx));
@@ -193,6 +200,24 @@ class PgStoreTest extends StoreContractTest {
   }
 
   @Test
+  void one_idempotency_key_posted_to_several_nodes_at_once_is_queued_once() throws Exception {
+    Store other = newStore(vertx);
+    await(other.open());
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        results.add((i % 2 == 0 ? store : other).enqueueDeliveries(List.of(dest("ops", 1_000 + i)), "hook:alerts",
+            "the-same-key", 60_000));
+      }
+      await(Future.all(results));
+      assertEquals(1, results.stream().filter(Future::result).count());
+      assertEquals(1, await(store.deliveries(DeliveryState.PENDING, 100)).size());
+    } finally {
+      await(other.close());
+    }
+  }
+
+  @Test
   void recover_leaves_alone_what_a_live_node_holds() throws Exception {
     await(store.enqueueJob(newJob("live", "deploy", 100), 10));
     await(store.enqueueJob(newJob("dead", "deploy", 200), 10));
@@ -215,7 +240,7 @@ class PgStoreTest extends StoreContractTest {
 
   @Test
   void a_node_store_keeps_its_own_heartbeat() throws Exception {
-    Store node = new PgStore(vertx, options(), 2, "node-x", Clock.systemUTC(), Duration.ofSeconds(30));
+    Store node = SqlStore.postgres(vertx, uri(), "node-x", Clock.systemUTC(), Duration.ofSeconds(30));
     await(node.open());
     try {
       List<Row> rows = await(query("SELECT seen_at FROM nodes WHERE node = 'node-x'"));

@@ -52,7 +52,7 @@ class SqliteStoreTest extends StoreContractTest {
 
   @Override
   protected Store newStore(Vertx vertx) {
-    return new SqliteStore(vertx, file());
+    return SqlStore.sqlite(vertx, file(), "full", "node-test");
   }
 
   @Test
@@ -88,7 +88,7 @@ class SqliteStoreTest extends StoreContractTest {
   @Test
   void the_store_creates_missing_parent_directories() throws Exception {
     Path nested = dir.resolve("a/b/hookgate.db");
-    Store other = new SqliteStore(vertx, nested);
+    Store other = SqlStore.sqlite(vertx, nested, "full", "node-other");
     await(other.open());
     try {
       assertInstanceOf(EnqueueResult.Accepted.class, await(other.enqueueJob(newJob("j1", "deploy", 1), 1)));
@@ -102,7 +102,7 @@ class SqliteStoreTest extends StoreContractTest {
   void when_the_writer_falls_behind_new_work_is_refused_at_once_not_piled_up() throws Exception {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("overload.db"));
     c.setAutoCommit(false);
-    SqlWriter writer = new SqlWriter(vertx, c, "test-writer");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
@@ -143,7 +143,7 @@ class SqliteStoreTest extends StoreContractTest {
       st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
     }
     c.commit();
-    SqlWriter writer = new SqlWriter(vertx, c, "test-writer");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
       CountDownLatch started = new CountDownLatch(1);
       CountDownLatch release = new CountDownLatch(1);
@@ -162,11 +162,11 @@ class SqliteStoreTest extends StoreContractTest {
       List<Future<Integer>> ok = new ArrayList<>();
       ok.add(writer.submit("test", conn -> {
         runsOfFirst.incrementAndGet();
-        return insert(conn, 1);
+        return insert(conn.connection(), 1);
       }));
-      ok.add(writer.submit("test", conn -> insert(conn, 2)));
-      Future<Integer> duplicate = writer.submit("test", conn -> insert(conn, 1));
-      ok.add(writer.submit("test", conn -> insert(conn, 3)));
+      ok.add(writer.submit("test", conn -> insert(conn.connection(), 2)));
+      Future<Integer> duplicate = writer.submit("test", conn -> insert(conn.connection(), 1));
+      ok.add(writer.submit("test", conn -> insert(conn.connection(), 3)));
       release.countDown();
 
       await(blocker);
@@ -178,7 +178,7 @@ class SqliteStoreTest extends StoreContractTest {
       assertEquals(2, runsOfFirst.get(), "the batch ran together, was rolled back and re-run one by one");
       List<Integer> rows = await(writer.submit("test", conn -> {
         List<Integer> out = new ArrayList<>();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM t ORDER BY id")) {
+        try (Statement st = conn.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM t ORDER BY id")) {
           while (rs.next()) {
             out.add(rs.getInt(1));
           }

@@ -1,0 +1,38 @@
+package dev.hookgate.store;
+
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The queue of slash-command jobs: what the command handler, the scheduler and the job runner need. */
+public interface JobQueue {
+
+  /**
+   * Queues a job unless its command already has {@code maxQueued} jobs waiting. The count of queued
+   * jobs is kept as the queue changes (one row per command), never counted on this path.
+   */
+  Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued);
+
+  /**
+   * Leases queued jobs (and running ones whose lease expired), oldest first, at most
+   * {@code capacity.get(command)} per command.
+   */
+  Future<List<JobRecord>> claimJobs(Map<String, Integer> capacity, String owner, long now, long leaseUntil);
+
+  /** Ends a job and queues its result deliveries, in one transaction. */
+  Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries);
+
+  /** Extends the leases of the running jobs this owner still holds. */
+  Future<Void> renewJobLeases(String owner, Collection<String> jobIds, long leaseUntil);
+
+  /** When a schedule last fired, if ever. */
+  Future<Optional<Long>> lastScheduledRun(String schedule);
+
+  /**
+   * Queues a scheduled job and records {@code firedAt} as the schedule's last run, in one
+   * transaction; false (and nothing queued) if the schedule already fired at or after that time.
+   */
+  Future<Boolean> enqueueScheduledJob(NewJob job, String schedule, long firedAt);
+}

@@ -1,0 +1,48 @@
+package dev.hookgate.store;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * What every role of the store engine shares: the writer (group commit), the reader (off the
+ * writer), the dialect and this node's id.
+ */
+final class SqlEngine {
+  private final Dialect dialect;
+  private final String nodeId;
+  private SqlWriter writer;
+  private SqlReader reader;
+
+  SqlEngine(Dialect dialect, String nodeId) {
+    this.dialect = dialect;
+    this.nodeId = nodeId;
+  }
+
+  void started(SqlWriter writer, SqlReader reader) {
+    this.writer = writer;
+    this.reader = reader;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  String nodeId() {
+    return nodeId;
+  }
+
+  <T> Future<T> write(String name, SqlWriter.SqlOp<T> op) {
+    SqlWriter w = writer;
+    return w == null ? Future.failedFuture(new IllegalStateException("store is not open")) : w.submit(name, op);
+  }
+
+  <T> Future<T> read(SqlWriter.SqlOp<T> op) {
+    SqlReader r = reader;
+    return r == null ? Future.failedFuture(new IllegalStateException("store is not open")) : r.read(op);
+  }
+
+  /** Queues deliveries as this node's; where other nodes listen, they are told at commit. */
+  void insertDeliveries(Tx tx, List<NewDelivery> deliveries) throws java.sql.SQLException {
+    Rows.insertDeliveries(tx, deliveries, nodeId, dialect.shared());
+  }
+}
