@@ -154,6 +154,8 @@ delivered() {
   R[$label.delivered]=$n; R[$label.extra]=$x; R[$label.last_ms]=$l
   R[$label.rate]=$(awk -v m="$n" -v t=$(( l - ${R[$label.start_ms]} )) 'BEGIN { if (t > 0) printf "%.1f", m * 1000 / t; else print 0 }')
   R[$label.missing]=$(( ${R[$label.ok]} > n ? ${R[$label.ok]} - n : 0 ))
+  # what the gateway handled: wrk does not count the requests in flight when it stops
+  R[$label.handled]=$(( ${R[$label.ok]} > n ? ${R[$label.ok]} : n ))
   log "  -> $n of ${R[$label.ok]} acked delivered, last $(( l - ${R[$label.start_ms]} )) ms after the start:" \
     "${R[$label.rate]}/s (missing ${R[$label.missing]})"
 }
@@ -163,11 +165,13 @@ store_ops() {
       op = "all"; if (match($0, /operation="[^"]*"/)) op = substr($0, RSTART + 11, RLENGTH - 12)
       v[op] += $NF } END { for (o in v) print o, v[o] }' >"$1" || : >"$1"
 }
-# ops_per BEFORE AFTER N: "T (op a, op b, ...)" store operations per message, or n/a
+# ops_per BEFORE AFTER N: "T (op a, op b, ...)" store operations per message, largest first, or n/a
 ops_per() {
   if [ ! -s "$2" ]; then echo "n/a (no hookgate_store_operations_total in /metrics)"; return; fi
-  awk -v n="$3" 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; t += d; if (d > 0) o[$1] = d }
-    END { printf "%.2f (", t / n; s = ""; for (k in o) { printf "%s%s %.2f", s, k, o[k] / n; s = ", " } print ")" }' "$1" "$2"
+  local delta='FILENAME == ARGV[1] { b[$1] = $2; next } { d = $2 - b[$1] }'
+  awk -v n="$3" "$delta"' { t += d } END { printf "%.2f (", t / n }' "$1" "$2"
+  awk -v n="$3" "$delta"' d > 0 { printf "%s %.2f\n", $1, d / n }' "$1" "$2" | sort -k2 -rn \
+    | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 } END { print ")" }'
 }
 # baseline MODE: starts a baseline server; its base URL in BASE, pid in BASE_PID
 baseline() {
@@ -180,9 +184,9 @@ baseline() {
   got=$(curl -sS -H "Content-Type: $FORM" -H "Authorization: $AUTH" --data-binary "@$WORK/echo.form" "$BASE/commands/echo")
   [ "$got" = "$EXPECTED_ACK" ] || die "baseline $1 /commands/echo answered: $got"
 }
-# cpu_per LABEL PID TICKS0: CPU µs per acked message of run LABEL since TICKS0
+# cpu_per LABEL PID TICKS0: CPU µs per message of run LABEL since TICKS0 (messages: handled, else acked)
 cpu_per() {
-  R[$1.cpu_us]=$(awk -v t=$(( $(cpu_ticks "$2") - $3 )) -v hz="$HZ" -v n="${R[$1.ok]}" \
+  R[$1.cpu_us]=$(awk -v t=$(( $(cpu_ticks "$2") - $3 )) -v hz="$HZ" -v n="${R[$1.handled]:-${R[$1.ok]}}" \
     'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "n/a" }')
 }
 
@@ -303,7 +307,7 @@ command_run() {
   R[$label.rss]=$(rss_kb "$GW_PID")
   delivered "$label" replies "${R[$label.run]}"
   cpu_per "$label" "$GW_PID" "$ticks0"; store_ops "$WORK/$label-ops1.txt"
-  R[$label.ops]=$(ops_per "$WORK/$label-ops0.txt" "$WORK/$label-ops1.txt" "${R[$label.ok]}")
+  R[$label.ops]=$(ops_per "$WORK/$label-ops0.txt" "$WORK/$label-ops1.txt" "${R[$label.handled]}")
   log "  -> CPU ${R[$label.cpu_us]} µs per command; store operations per command: ${R[$label.ops]}"
 }
 
@@ -322,7 +326,7 @@ run gw-relay "$GW/hooks/$RELAY_KEY" "$WORK/hook.json" "$JSON" "" "$DURATION"
 RSS_LOAD=$(rss_kb "$GW_PID")
 delivered gw-relay path "$RELAY_PATH"
 cpu_per gw-relay "$GW_PID" "$ticks0"; store_ops "$WORK/relay-ops1.txt"
-R[gw-relay.ops]=$(ops_per "$WORK/relay-ops0.txt" "$WORK/relay-ops1.txt" "${R[gw-relay.ok]}")
+R[gw-relay.ops]=$(ops_per "$WORK/relay-ops0.txt" "$WORK/relay-ops1.txt" "${R[gw-relay.handled]}")
 log "  -> CPU ${R[gw-relay.cpu_us]} µs per message; store operations per message: ${R[gw-relay.ops]}"
 
 LATENCY_NOTE="skipped (BENCH_LATENCY_SECONDS=0)"
