@@ -96,6 +96,12 @@ ratio_of() {
     'BEGIN { if (b > 0) printf "%s/s ÷ %s/s = **%.2f×**", fa, fb, a / b; else printf "%s/s ÷ n/a", fa }'
 }
 
+# target A B MIN: "≥ MIN× (met)" or "≥ MIN× (**not met**)" for the ratio A ÷ B
+target() {
+  awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { if (b <= 0) printf "≥ %s× (n/a)", m;
+    else if (sprintf("%.2f", a / b) + 0 >= m) printf "≥ %s× (met)", m; else printf "≥ %s× (**not met**)", m }'
+}
+
 # path_stats PATH: the sink's "posts messages first_ms last_ms" for one hook path (0s if none)
 path_stats() {
   local out

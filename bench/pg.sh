@@ -391,8 +391,8 @@ mkdir -p "$RESULTS"
   echo
   echo "| measure (issue 9) | this run | target |"
   echo "|---|---|---|"
-  echo "| PostgreSQL, one node, relay ingest ÷ SQLite | $(ratio_line pg1 sqlite) | ≥ 0.4× |"
-  echo "| PostgreSQL, two nodes together ÷ one node (same total connections, $CONNS) | $(ratio_line pg2 pg1) | ≥ 1.0× |"
+  echo "| PostgreSQL, one node, relay ingest ÷ SQLite | $(ratio_line pg1 sqlite) | $(target "${S[pg1.rps]:-0}" "${S[sqlite.rps]:-0}" 0.4) |"
+  echo "| PostgreSQL, two nodes together ÷ one node (same total connections, $CONNS) | $(ratio_line pg2 pg1) | $(target "${S[pg2.rps]:-0}" "${S[pg1.rps]:-0}" 1.0) |"
   echo
   echo "What each scenario cost:"
   echo
