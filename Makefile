@@ -1,10 +1,10 @@
-# hookgate: make run | make test | make jar | make bench | make check-config | make browser-deps
+# hookgate: make run | make demo | make test | make jar | make bench | make check-config | make browser-deps
 MVN ?= mvn -B -ntp
 JAR := target/hookgate.jar
 SOURCES := $(shell find src conf -path src/test/browser/node_modules -prune -o -type f -print 2>/dev/null) pom.xml
 BROWSER_MODULES := src/test/browser/node_modules/.package-lock.json
 
-.PHONY: run test jar bench bench-pg check-config clean browser-deps
+.PHONY: run demo test jar bench bench-pg check-config clean browser-deps
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
@@ -14,6 +14,13 @@ jar: $(JAR)
 ## run the gateway with conf/hookgate.yaml (builds the jar if needed)
 run: $(JAR)
 	java -jar $(JAR) --config conf/hookgate.yaml
+
+## the gateway with conf/demo.yaml on :8080 and a local chat preview on :8065 (http://127.0.0.1:8065/)
+## that prints and shows every post; HOOKGATE_HTTP_PORT / HOOKGATE_DEMO_CHAT_PORT move them
+demo: $(JAR)
+	@java -cp $(JAR) dev.hookgate.demo.ChatPreview & preview=$$!; \
+	trap 'kill $$preview 2>/dev/null' EXIT INT TERM; \
+	java -jar $(JAR) --config conf/demo.yaml
 
 ## every test: unit, component, end-to-end against the fat jar (under CI=true, browser-deps first)
 test: $(if $(filter true,$(CI)),browser-deps)

@@ -2,8 +2,9 @@
 // Chromium (/usr/bin/chromium; never a browser that Playwright downloads).
 //
 // It opens the page, enters the admin token, waits for the dead-letter table (#dead) to list a dead
-// letter, clicks its Retry button and waits until the delivered table (#delivered) lists the same
-// delivery. Exit 0 on success; 1 with a message on stderr otherwise; every wait is bounded.
+// letter and for the last-hour charts (#history) of its destination to show it accepted and dead,
+// clicks its Retry button and waits until the delivered table (#delivered) lists the same delivery
+// and the charts count it delivered. Exit 0 on success; 1 with a message on stderr otherwise; every wait is bounded.
 //
 // Environment:
 //   HOOKGATE_URL          the gateway's base URL, e.g. http://127.0.0.1:8080 (required)
@@ -110,6 +111,19 @@ try {
   const cells = await deadRow.locator("td").allInnerTexts();
   log(`dead letter ${id}: ${JSON.stringify(cells)}`);
 
+  // the last hour at a glance: the dead letter's destination charts its message, accepted then dead
+  const lane = cells[1];
+  const chart = (series) => page.locator(`#history tr[data-destination="${lane}"] svg.spark[data-series="${series}"]`);
+  const total = async (series) => Number(await chart(series).getAttribute("data-total"));
+  step = `waiting for #history to chart ${lane}: accepted and dead`;
+  log(step);
+  await page.waitForFunction((l) => {
+    const row = document.querySelector(`#history tr[data-destination="${l}"]`);
+    const t = (s) => Number(row?.querySelector(`svg.spark[data-series="${s}"]`)?.dataset.total || 0);
+    return row && t("accepted") >= 1 && t("dead") >= 1 && row.querySelectorAll("svg.spark polyline").length === 6;
+  }, lane, { timeout });
+  log(`history of ${lane}: accepted ${await total("accepted")}, dead ${await total("dead")}`);
+
   if (screenshotDead) {
     step = "saving the screenshot of the dead letter";
     mkdirSync(dirname(screenshotDead), { recursive: true });
@@ -126,6 +140,11 @@ try {
   const deliveredRow = page.locator(`#delivered tbody tr[data-id="${id}"]`);
   await deliveredRow.waitFor({ state: "visible" });
   log(`delivered ${id}: ${JSON.stringify(await deliveredRow.locator("td").allInnerTexts())}`);
+
+  step = `waiting for #history to chart ${lane}: delivered`;
+  log(step);
+  await page.waitForFunction((l) => Number(document.querySelector(
+    `#history tr[data-destination="${l}"] svg.spark[data-series="delivered"]`)?.dataset.total || 0) >= 1, lane, { timeout });
 
   step = `waiting for #dead to no longer list ${id}`;
   await page.locator(`#dead tbody tr[data-id="${id}"]`).waitFor({ state: "detached" });

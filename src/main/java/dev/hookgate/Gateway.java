@@ -68,6 +68,7 @@ public final class Gateway {
       default -> SqlStore.sqlite(vertx, Path.of(config.store().path()), config.store().sqliteSynchronous(), nodeId);
     };
     registerStoreMetrics(metrics, store.stats());
+    metrics.declare(config); // every configured command, hook and destination has its series from the start
     Services services = new Services(new AtomicReference<>(config), store, clock, nodeId,
         metrics, new AtomicBoolean(false));
     List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -94,8 +95,8 @@ public final class Gateway {
           }
           purgePeriodically(vertx, services);
           services.ready().set(true);
-          LOG.info("hookgate listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
-              config.http().host(), port, config.commands().size(), config.hooks().size(),
+          LOG.info("hookgate {} listening on {}:{} ({} command(s), {} hook(s), {} destination(s))",
+              dev.hookgate.ops.BuildInfo.version(), config.http().host(), port, config.commands().size(), config.hooks().size(),
               config.destinations().size());
           return new Gateway(vertx, services, port, deployments);
         });

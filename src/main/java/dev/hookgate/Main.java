@@ -3,6 +3,7 @@ package dev.hookgate;
 import dev.hookgate.config.ConfigException;
 import dev.hookgate.config.ConfigLoader;
 import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.ops.BuildInfo;
 import dev.hookgate.ops.ConfigReloader;
 import dev.hookgate.ops.GatewayMetrics;
 import dev.hookgate.ops.LogFormat;
@@ -14,13 +15,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar hookgate.jar [--config FILE] [--check-config [FILE]]}.
+ * {@code java -jar hookgate.jar [--config FILE] [--check-config [FILE]] [--help] [--version]}.
  * Exit codes: 0 ok, 1 failed to start, 2 bad usage, 3 invalid config.
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   /** How often the config file is checked for changes (hot reload). */
   private static final long RELOAD_SCAN_MS = 1000;
+
+  static final String USAGE = "usage: java -jar hookgate.jar [--config FILE] [--check-config [FILE]] [--help] [--version]";
+
+  static final String HELP = USAGE + """
+
+
+      hookgate: slash-command gateway and incoming-webhook relay for Mattermost and Slack.
+
+      options:
+        --config FILE          run with this YAML config (default: ./conf/hookgate.yaml, else the copy in the jar)
+        --check-config [FILE]  validate the config and exit: 0 if valid, 3 with one line per problem
+        --help, -h             print this help and exit
+        --version, -V          print the version and exit
+
+      exit codes:
+        0  ok (stopped by SIGTERM after a clean stop, or --check-config/--help/--version)
+        1  failed to start (port taken, store unreadable)
+        2  bad arguments
+        3  invalid config
+
+      environment:
+        HOOKGATE_<KEY>     overrides any config key (upper case, '.' and '-' become '_'),
+                           e.g. HOOKGATE_HTTP_PORT=9090, HOOKGATE_SECURITY_AUTH_FAILURES_PER_MINUTE=0
+        HOOKGATE_LOG_LEVEL log level (INFO by default)
+
+      config reference: README.md of the hookgate sources, section "Configuration" (every key, its default
+      and what it does), and the commented default config conf/hookgate.yaml (a copy is inside the jar).
+      """;
 
   private Main() {}
 
@@ -42,7 +71,11 @@ public final class Main {
           }
         }
         case "--help", "-h" -> {
-          System.out.println("usage: java -jar hookgate.jar [--config FILE] [--check-config [FILE]]");
+          System.out.print(HELP);
+          return;
+        }
+        case "--version", "-V" -> {
+          System.out.println("hookgate " + BuildInfo.version());
           return;
         }
         default -> usage("unknown argument " + args[i]);
@@ -69,7 +102,10 @@ public final class Main {
     if (config.log().json()) {
       LogFormat.useJson();
     }
-    LOG.info("config {} loaded", path);
+    LOG.info("hookgate {} starting (Java {}, pid {}), config {} loaded", BuildInfo.version(),
+        Runtime.version().feature(), ProcessHandle.current().pid(), path);
+    metrics.bindJvmAndProcess();
+    metrics.declare(config);
     Gateway gateway;
     try {
       gateway = Gateway.start(vertx, metrics, config, Clock.systemUTC()).await(60, TimeUnit.SECONDS);
@@ -80,12 +116,13 @@ public final class Main {
       return;
     }
     if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
-      ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS);
+      ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS,
+          metrics::declare);
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("stopping");
       try {
-        gateway.close().await(config.shutdown().grace().toSeconds() + 30, TimeUnit.SECONDS);
+        gateway.close().await(gateway.services().config().shutdown().grace().toSeconds() + 30, TimeUnit.SECONDS);
         LOG.info("stopped");
       } catch (Exception e) {
         LOG.warn("unclean stop: {}", e.getMessage());
@@ -94,7 +131,7 @@ public final class Main {
   }
 
   private static void usage(String problem) {
-    System.err.println(problem + "\nusage: java -jar hookgate.jar [--config FILE] [--check-config [FILE]]");
+    System.err.println(problem + "\n" + USAGE + "\n(--help for more)");
     System.exit(2);
   }
 }

@@ -1,13 +1,19 @@
 package dev.hookgate.config;
 
-import io.vertx.config.ConfigRetriever;
-import io.vertx.config.ConfigRetrieverOptions;
-import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.LinkedHashMap;
+import java.util.Set;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,26 +22,48 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Loads the YAML config through vertx-config, then: {@code ${NAME}} (or {@code ${NAME:-default}})
- * replaced from the environment, {@code HOOKGATE_*} variables overriding scalar keys, and
- * validation into {@link GatewayConfig}.
+ * Reads the YAML config whole (on a worker thread: validation reads TLS files), then: {@code ${NAME}}
+ * (or {@code ${NAME:-default}}) replaced from the environment, {@code HOOKGATE_<KEY>} variables
+ * overriding any key of the config reference (present in the file or not), and validation into
+ * {@link GatewayConfig}. A {@code HOOKGATE_} variable that names no key is a problem, unless the file
+ * uses it as a {@code ${...}} placeholder.
  */
 public final class ConfigLoader {
   /**
    * The default config: conf/hookgate.yaml in the working directory, else the copy embedded in
-   * the jar under the same path (Vert.x's file resolver falls back to the class path).
+   * the jar under the same path.
    */
   public static final String DEFAULT_PATH = "conf/hookgate.yaml";
   public static final String ENV_PREFIX = "HOOKGATE_";
+  /** Variables of hookgate that are not config keys. */
+  static final Set<String> NOT_KEYS = Set.of("HOOKGATE_LOG_LEVEL");
 
-  /** Scalar keys an environment variable may set even when the file does not mention them. */
-  private static final List<String> KNOWN_SCALARS = List.of("http.host", "http.port", "http.max-body-bytes",
-      "http.max-form-fields", "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.sqlite-synchronous", "store.retention", "admin.token",
-      "response-url.max-post-chars", "jobs.worker-instances", "jobs.worker-pool-size",
-      "delivery.max-attempts", "delivery.max-age", "delivery.request-timeout", "delivery.connect-timeout",
-      "shutdown.grace", "log.format");
+  /** Every scalar key of the config reference outside the named sections ({@code ...[]}: a list). */
+  static final List<String> KEYS = List.of("http.host", "http.port", "http.max-body-bytes", "http.max-form-fields",
+      "http.max-header-bytes", "http.idle-timeout", "http.request-timeout", "http.tls.cert", "http.tls.key",
+      "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.sqlite-synchronous", "store.retention",
+      "admin.token", "response-url.allowed-hosts[]", "response-url.max-post-chars", "jobs.worker-instances",
+      "jobs.worker-pool-size", "delivery.backoff[]", "delivery.max-attempts", "delivery.max-age",
+      "delivery.request-timeout", "delivery.connect-timeout", "shutdown.grace", "log.format",
+      "security.allow-short-secrets", "security.auth-failures-per-minute");
+
+  /** The keys of each entry of a named section ({@code destinations.<name>.url}, ...). */
+  static final Map<String, List<String>> ENTRY_KEYS = Map.of(
+      "destinations", List.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight"),
+      "commands", List.of("token", "slack-signing-secret", "team-id[]", "ack", "concurrency", "max-queued",
+          "rerun-after-crash", "job.template", "job.exec[]", "job.timeout", "job.workdir", "job.max-output-bytes",
+          "job.http.method", "job.http.url", "job.http.body", "reply.response-type", "reply.template",
+          "reply.fallback", "reply.username", "reply.icon-url"),
+      "hooks", List.of("key", "destination", "coalesce"),
+      "schedules", List.of("cron", "timezone", "catch-up", "destination", "job.template", "job.exec[]",
+          "job.timeout", "job.workdir", "job.max-output-bytes", "job.http.method", "job.http.url", "job.http.body",
+          "reply.template", "reply.username", "reply.icon-url"));
 
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
@@ -46,31 +74,95 @@ public final class ConfigLoader {
     return given.orElse(DEFAULT_PATH);
   }
 
-  private static ConfigRetriever retriever(Vertx vertx, String path) {
-    ConfigStoreOptions yaml = new ConfigStoreOptions().setType("file").setFormat("yaml")
-        .setConfig(new JsonObject().put("path", path));
-    return ConfigRetriever.create(vertx, new ConfigRetrieverOptions().addStore(yaml)
-        .setIncludeDefaultStores(false).setScanPeriod(-1)); // reloads: see ops.ConfigReloader
+  /** Reads and validates once, off the event loop. Fails with {@link ConfigException} on any problem. */
+  public static Future<GatewayConfig> load(Vertx vertx, String path, Map<String, String> env) {
+    return vertx.executeBlocking(() -> resolve(read(path), env), false);
   }
 
-  /** Reads and validates once. Fails with {@link ConfigException} on any problem. */
-  public static Future<GatewayConfig> load(Vertx vertx, String path, Map<String, String> env) {
-    if (!path.equals(DEFAULT_PATH) && !Files.isRegularFile(Path.of(path))) {
-      return Future.failedFuture(new ConfigException(List.of("config file " + path + ": not found")));
+  /**
+   * The file as a tree; blocking. The default path falls back to the copy in the jar. A file that
+   * changes while it is read (an editor writing it in place) is refused: it was not read whole.
+   */
+  public static JsonObject read(String path) {
+    Path file = Path.of(path);
+    byte[] bytes;
+    try {
+      if (path.equals(DEFAULT_PATH) && !Files.exists(file)) {
+        try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream(DEFAULT_PATH)) {
+          if (in == null) {
+            throw problem(path, "not found");
+          }
+          bytes = in.readAllBytes();
+        }
+      } else {
+        if (!Files.isRegularFile(file)) {
+          throw problem(path, "not found");
+        }
+        BasicFileAttributes before = Files.readAttributes(file, BasicFileAttributes.class);
+        bytes = Files.readAllBytes(file);
+        BasicFileAttributes after = Files.readAttributes(file, BasicFileAttributes.class);
+        if (bytes.length != after.size() || !before.lastModifiedTime().equals(after.lastModifiedTime())
+            || before.size() != after.size()) {
+          throw problem(path, "changed while it was read (not read whole); it is read again at its next change");
+        }
+      }
+    } catch (IOException e) {
+      throw problem(path, "cannot be read: " + e.getMessage());
     }
-    ConfigRetriever retriever = retriever(vertx, path);
-    return retriever.getConfig()
-        .recover(e -> Future.failedFuture(new ConfigException(List.of("config file " + path + ": "
-            + e.getMessage()))))
-        .map(raw -> resolve(raw, env))
-        .onComplete(r -> retriever.close());
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      throw problem(path, "is not valid UTF-8");
+    }
+    Object tree;
+    try {
+      LoaderOptions options = new LoaderOptions();
+      options.setAllowDuplicateKeys(false);
+      tree = new Yaml(new SafeConstructor(options)).load(text);
+    } catch (YAMLException e) {
+      throw problem(path, "is not valid YAML: " + e.getMessage().replace("\n", " "));
+    }
+    if (tree == null) {
+      return new JsonObject();
+    }
+    if (!(tree instanceof Map<?, ?> map)) {
+      throw problem(path, "must be a YAML mapping (http:, store:, commands:, ...)");
+    }
+    return (JsonObject) json(map);
+  }
+
+  private static ConfigException problem(String path, String what) {
+    return new ConfigException(List.of("config file " + path + ": " + what));
+  }
+
+  /** SnakeYAML's tree as Vert.x JSON: keys as text, timestamps as ISO text. */
+  private static Object json(Object yaml) {
+    if (yaml instanceof Map<?, ?> map) {
+      JsonObject obj = new JsonObject();
+      map.forEach((k, v) -> obj.put(String.valueOf(k), json(v)));
+      return obj;
+    }
+    if (yaml instanceof List<?> list) {
+      JsonArray arr = new JsonArray();
+      list.forEach(v -> arr.add(json(v)));
+      return arr;
+    }
+    if (yaml instanceof java.util.Date date) {
+      return date.toInstant().toString();
+    }
+    if (yaml instanceof byte[] || yaml instanceof java.util.Set<?>) {
+      return String.valueOf(yaml);
+    }
+    return yaml;
   }
 
   /** Substitutes the environment and validates. */
   public static GatewayConfig resolve(JsonObject raw, Map<String, String> env) {
     List<String> problems = new ArrayList<>();
     JsonObject substituted = (JsonObject) substitute(raw.copy(), "", env, problems);
-    applyOverrides(substituted, env);
+    applyOverrides(substituted, raw, env, problems);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -111,17 +203,50 @@ public final class ConfigLoader {
     return value;
   }
 
-  /** {@code HOOKGATE_HTTP_PORT=9090} sets {@code http.port}: upper case, '.' and '-' become '_'. */
-  private static void applyOverrides(JsonObject root, Map<String, String> env) {
-    List<String> keys = new ArrayList<>(KNOWN_SCALARS);
-    collectScalarKeys(root, "", keys);
-    for (String key : keys) {
-      String var = ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-      String v = env.get(var);
-      if (v != null) {
-        put(root, key, v);
+  /**
+   * {@code HOOKGATE_HTTP_PORT=9090} sets {@code http.port}: upper case, '.' and '-' become '_'. Any
+   * key of the reference, and any scalar of the file; a list key takes a comma-separated value. A
+   * {@code HOOKGATE_} variable that names none of them is a problem (unless the file's placeholders
+   * use it, or it is not a config variable, e.g. HOOKGATE_LOG_LEVEL).
+   */
+  private static void applyOverrides(JsonObject root, JsonObject raw, Map<String, String> env, List<String> problems) {
+    Map<String, String> byVariable = new LinkedHashMap<>();
+    List<String> keys = new ArrayList<>(KEYS);
+    ENTRY_KEYS.forEach((section, entryKeys) -> {
+      if (root.getValue(section) instanceof JsonObject entries) {
+        entries.fieldNames().forEach(name -> entryKeys.forEach(k -> keys.add(section + "." + name + "." + k)));
       }
+    });
+    collectScalarKeys(root, "", keys);
+    keys.forEach(key -> byVariable.putIfAbsent(variable(key.replace("[]", "")), key));
+    Set<String> placeholders = new java.util.HashSet<>();
+    Matcher m = PLACEHOLDER.matcher(raw.encode());
+    while (m.find()) {
+      placeholders.add(m.group(1));
     }
+    new java.util.TreeMap<>(env).forEach((var, value) -> {
+      if (!var.startsWith(ENV_PREFIX)) {
+        return;
+      }
+      String key = byVariable.get(var);
+      if (key == null) {
+        if (!placeholders.contains(var) && !NOT_KEYS.contains(var)) {
+          problems.add(var + ": names no config key (HOOKGATE_<KEY>: the key in upper case, '.' and '-' as '_', "
+              + "e.g. HOOKGATE_HTTP_PORT for http.port)");
+        }
+      } else if (key.endsWith("[]")) {
+        JsonArray list = new JsonArray();
+        java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(list::add);
+        put(root, key.substring(0, key.length() - 2), list);
+      } else {
+        put(root, key, value);
+      }
+    });
+  }
+
+  /** The environment variable that overrides a key. */
+  public static String variable(String key) {
+    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
   private static void collectScalarKeys(JsonObject obj, String prefix, List<String> out) {
@@ -136,7 +261,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static void put(JsonObject root, String dotted, String value) {
+  private static void put(JsonObject root, String dotted, Object value) {
     String[] parts = dotted.split("\\.");
     JsonObject node = root;
     for (int i = 0; i < parts.length - 1; i++) {

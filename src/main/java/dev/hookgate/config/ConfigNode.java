@@ -186,4 +186,35 @@ final class ConfigNode {
       }
     }
   }
+
+  /**
+   * A YAML structure as written, as plain (unmodifiable) lists and maps; {@code shape} is
+   * {@code List.class} or {@code Map.class}. Empty when absent or of another shape (a problem).
+   */
+  Optional<Object> structure(String name, Class<?> shape) {
+    Object v = json.getValue(name);
+    if (v == null) {
+      return Optional.empty();
+    }
+    boolean list = shape == List.class;
+    if (list ? !(v instanceof JsonArray) : !(v instanceof JsonObject)) {
+      problem(name, list ? "must be a list" : "must be a mapping");
+      return Optional.empty();
+    }
+    return Optional.of(plain(v));
+  }
+
+  private static Object plain(Object v) {
+    if (v instanceof JsonObject o) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      o.forEach(e -> m.put(e.getKey(), plain(e.getValue())));
+      return java.util.Collections.unmodifiableMap(m);
+    }
+    if (v instanceof JsonArray a) {
+      List<Object> l = new ArrayList<>();
+      a.forEach(item -> l.add(plain(item)));
+      return java.util.Collections.unmodifiableList(l);
+    }
+    return v;
+  }
 }

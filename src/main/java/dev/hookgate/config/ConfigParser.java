@@ -213,7 +213,7 @@ public final class ConfigParser {
   }
 
   private DestinationConfig destination(String name, ConfigNode n) {
-    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight"));
+    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight", "coalesce"));
     String url = n.required("url");
     if (!url.isEmpty() && !url.startsWith("http://") && !url.startsWith("https://")) {
       n.problem("url", "must start with http:// or https://");
@@ -221,7 +221,8 @@ public final class ConfigParser {
     return new DestinationConfig(name, url, n.decimal("rate-per-second", 10, 0.001, 1_000_000),
         n.integer("burst", 20, 1, 1_000_000),
         n.integer("max-post-chars", PostSplitter.MATTERMOST_MAX_POST_CHARS, 100, 1_000_000),
-        n.integer("max-in-flight", 1, 1, 1000));
+        n.integer("max-in-flight", 1, 1, 1000),
+        n.bool("coalesce", true));
   }
 
   private CommandConfig command(String name, ConfigNode n, Map<String, DestinationConfig> destinations,
@@ -237,7 +238,8 @@ public final class ConfigParser {
     token.ifPresent(t -> checkSecret(n, "token", t, allowShortSecrets));
     signingSecret.ifPresent(t -> checkSecret(n, "slack-signing-secret", t, allowShortSecrets));
     ConfigNode r = n.section("reply");
-    r.rejectUnknown(Set.of("response-type", "template", "fallback", "username", "icon-url"));
+    r.rejectUnknown(Set.of("response-type", "template", "fallback", "username", "icon-url", "attachments", "blocks",
+        "props"));
     String responseType = r.string("response-type", CommandReply.IN_CHANNEL);
     if (!responseType.equals(CommandReply.IN_CHANNEL) && !responseType.equals(CommandReply.EPHEMERAL)) {
       r.problem("response-type", "\"" + responseType + "\" must be in_channel or ephemeral");
@@ -245,8 +247,10 @@ public final class ConfigParser {
     Optional<String> fallback = r.optString("fallback");
     fallback.filter(f -> !destinations.containsKey(f))
         .ifPresent(f -> r.problem("fallback", "\"" + f + "\" is not a destination"));
+    Map<String, Object> rich = new java.util.LinkedHashMap<>();
+    ReplySpec.RICH_KEYS.forEach((key, shape) -> r.structure(key, shape).ifPresent(v -> rich.put(key, v)));
     ReplySpec reply = new ReplySpec(responseType, r.optString("template"), fallback,
-        r.optString("username"), r.optString("icon-url"));
+        r.optString("username"), r.optString("icon-url"), rich);
     return new CommandConfig(name, token, signingSecret, n.strings("team-id"), n.string("ack", "Working on it…"),
         job(n.section("job")), reply,
         n.integer("concurrency", 2, 1, 1000), n.integer("max-queued", 100, 0, 1_000_000),
@@ -314,7 +318,7 @@ public final class ConfigParser {
 
   private HookConfig hook(String name, ConfigNode n, Map<String, DestinationConfig> destinations,
       boolean allowShortSecrets) {
-    n.rejectUnknown(Set.of("key", "destination", "coalesce"));
+    n.rejectUnknown(Set.of("key", "destination", "coalesce", "channel", "username", "icon-url", "allow-overrides"));
     String key = n.required("key");
     if (!key.isEmpty()) {
       checkSecret(n, "key", key, allowShortSecrets);
@@ -326,7 +330,12 @@ public final class ConfigParser {
     if (!destination.isEmpty() && !destinations.containsKey(destination)) {
       n.problem("destination", "\"" + destination + "\" is not a destination");
     }
-    return new HookConfig(name, key, destination, n.duration("coalesce", Duration.ZERO));
+    Optional<String> iconUrl = n.optString("icon-url");
+    if (iconUrl.isPresent() && !iconUrl.get().matches("(?i)https?://\\S+")) {
+      n.problem("icon-url", "must be an http:// or https:// URL");
+    }
+    return new HookConfig(name, key, destination, n.duration("coalesce", Duration.ZERO), n.optString("channel"),
+        n.optString("username"), iconUrl, n.bool("allow-overrides", true));
   }
 
   private void checkUniqueHookKeys(ConfigNode root, Map<String, HookConfig> hooks) {

@@ -12,9 +12,10 @@ import java.util.Optional;
  *     started (or, on a kept-alive connection, after the previous answer plus the idle timeout) is
  *     refused with 408 and its connection closed: the slow-request (slowloris) guard
  * @param tls the PEM certificate chain and private key to serve HTTPS with; empty: plain HTTP
+ * @param host the one address the server binds
  * @param authFailuresPerMinute from {@code security.auth-failures-per-minute}: after this many
- *     authentication failures within a minute, an address gets 429 until the minute has passed
- *     (0: no throttling)
+ *     authentication failures within a minute, an address's requests with failing credentials get
+ *     429 until the minute has passed; valid credentials are always served (0: no throttling)
  */
 public record HttpConfig(String host, int port, int maxBodyBytes, int maxFormFields, int maxHeaderBytes,
     Duration idleTimeout, Duration requestTimeout, Optional<Tls> tls, int authFailuresPerMinute) {

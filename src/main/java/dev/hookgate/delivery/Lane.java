@@ -5,14 +5,17 @@ import dev.hookgate.store.Delivery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * The in-memory queue of one lane (a destination or a response_url): the deliveries this node
- * holds a lease on, in order, and the lane's pace (token bucket, Retry-After / backoff pause,
- * requests in flight). Owned by the delivery verticle's event loop: no locks.
+ * claimed (holds a lease on), in order, and the lane's pace (token bucket, the pause after a 429 or
+ * a failed attempt, posts in flight). Owned by the delivery verticle's event loop: no locks.
  */
 final class Lane {
   final String name;
@@ -21,10 +24,14 @@ final class Lane {
   DestinationConfig destination;
   final LinkedList<Delivery> queue = new LinkedList<>();
   private final Set<Long> ids = new HashSet<>();
-  long blockedUntil;
-  /** When the verticle has planned to look at this lane again; MAX_VALUE: not planned. */
+  /** Nothing is sent on the lane before this time (Retry-After, or the backoff after a failed attempt). */
+  long pausedUntil;
+  /** When the scheduler plans to look at this lane again; MAX_VALUE: not planned. */
   long wakeAt = Long.MAX_VALUE;
-  int inFlight;
+  /** Since when the lane waits for its destination to come back into the config; 0: it is configured. */
+  long unconfiguredSince;
+  /** The posts in flight and when each started. */
+  final Map<Coalescer.Batch, Long> inFlight = new IdentityHashMap<>();
 
   Lane(String name, DestinationConfig destination, long now) {
     this.name = name;
@@ -43,7 +50,7 @@ final class Lane {
     destination = current;
   }
 
-  /** Adds a delivery in id order, unless the lane already holds it. */
+  /** Adds a delivery in id order, unless the lane already has it. */
   boolean add(Delivery d) {
     if (!ids.add(d.id())) {
       return false;
@@ -57,13 +64,44 @@ final class Lane {
     return true;
   }
 
-  /** Takes the first {@code n} deliveries out of the queue (they are being sent). */
-  List<Delivery> removeFirst(int n) {
-    List<Delivery> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(queue.removeFirst());
+  /**
+   * The deliveries that may go now, in order: those whose coalescing window is over, and behind
+   * them the rest of the same hook (its window is the first message's). A hook's open window holds
+   * back only that hook's messages.
+   */
+  List<Delivery> due(long now, int limit) {
+    List<Delivery> out = new ArrayList<>();
+    Set<String> windowOver = new HashSet<>();
+    for (Delivery d : queue) {
+      String hook = Objects.requireNonNullElse(d.hook(), "");
+      if (d.notBefore() <= now || windowOver.contains(hook)) {
+        windowOver.add(hook);
+        out.add(d);
+        if (out.size() >= limit) {
+          break;
+        }
+      }
     }
     return out;
+  }
+
+  /** When the first coalescing window of the queue ends. */
+  long nextWindowEnd() {
+    return queue.stream().mapToLong(Delivery::notBefore).min().orElse(Long.MAX_VALUE);
+  }
+
+  /** Takes these deliveries out of the queue (they are being sent). */
+  void remove(List<Delivery> sending) {
+    Set<Long> out = new HashSet<>();
+    sending.forEach(d -> out.add(d.id()));
+    queue.removeIf(d -> out.contains(d.id()));
+  }
+
+  /** Takes every delivery out of the queue. */
+  List<Delivery> removeAll() {
+    List<Delivery> all = new ArrayList<>(queue);
+    queue.clear();
+    return all;
   }
 
   /** Puts deliveries that must be tried again back at the head, in order. */
@@ -73,16 +111,22 @@ final class Lane {
     }
   }
 
-  /** The lane no longer holds these (delivered, dead or moved). */
+  /** The lane no longer has these (delivered, dead or moved). */
   void forget(List<Delivery> deliveries) {
     deliveries.forEach(d -> ids.remove(d.id()));
   }
 
-  int held() {
+  /** How many deliveries this lane has claimed (queued or in flight). */
+  int claimed() {
     return ids.size();
   }
 
-  Set<Long> heldIds() {
+  Set<Long> claimedIds() {
     return ids;
+  }
+
+  /** When the oldest post in flight started; MAX_VALUE when none. */
+  long oldestInFlight() {
+    return inFlight.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
   }
 }

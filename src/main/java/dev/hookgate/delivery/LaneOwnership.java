@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which destination lanes this node may send to, on a store that several nodes share: the lane
- * leases it holds (taken and renewed by {@link #hold}), until when it may trust them, and the lanes
+ * leases it holds (taken and renewed by {@link #renew}), until when it may trust them, and the lanes
  * with a backlog that it should try to take. On one node it owns every lane.
  *
  * <p>Owned by the delivery verticle and used on its event loop only: no locks.
@@ -39,7 +39,7 @@ final class LaneOwnership {
   private final Map<String, Long> ownedUntil = new HashMap<>();
   /** Destination lanes with pending deliveries (from the backlog), configured or not. */
   private final Set<String> backlogLanes = new HashSet<>();
-  private boolean holding;
+  private boolean renewing;
 
   /** @param shared several nodes share the store: destination lanes need a lane lease */
   LaneOwnership(boolean shared, Store store, String nodeId) {
@@ -64,15 +64,15 @@ final class LaneOwnership {
    * (logged: what this node holds stays its own until the margin runs out). Does nothing while a
    * renewal is running.
    */
-  void hold(Collection<String> wanted, long now, long lease, Consumer<Renewal> then) {
-    if (holding) {
+  void renew(Collection<String> wanted, long now, long lease, Consumer<Renewal> then) {
+    if (renewing) {
       return;
     }
-    holding = true;
+    renewing = true;
     Set<String> lanes = new TreeSet<>(backlogLanes);
     lanes.addAll(wanted);
     store.holdLanes(nodeId, lanes, now, now + lease).onComplete(r -> {
-      holding = false;
+      renewing = false;
       if (r.failed()) { // what this node holds stays its own until the margin below runs out
         LOG.error("renewing lane leases failed: {}", r.cause().getMessage());
         return;
@@ -101,7 +101,7 @@ final class LaneOwnership {
   }
 
   /** Does this node hold this lane's lease (perhaps late to renew)? */
-  boolean holds(String lane) {
+  boolean hasLease(String lane) {
     return ownedUntil.containsKey(lane);
   }
 

@@ -1,19 +1,40 @@
 package dev.hookgate.delivery;
 
+import dev.hookgate.outbound.FailureKind;
+
 /**
- * What one POST to the chat server came to, and so what happens next. Pure: classified from the
- * status, the {@code Retry-After} header and the body.
+ * What one POST to the chat server came to. Pure: classified from the status, the
+ * {@code Retry-After} header and the body, or from the kind of failure when nothing was answered.
  */
 public sealed interface SendOutcome {
   String reason();
+
+  /**
+   * Whether the chat server may have looked the hook up (Mattermost then counts a response_url use):
+   * not on a 429 (its rate limiter answers first), nor when nothing reached it (connect, DNS, TLS).
+   */
+  default boolean mayHaveUsedTheHook() {
+    if (this instanceof RateLimited) {
+      return false;
+    }
+    return !(this instanceof Unanswered u) || u.kind().mayHaveReachedTheServer();
+  }
 
   record Delivered(String reason) implements SendOutcome {}
 
   /** 429: the whole lane waits. */
   record RateLimited(long waitMs, String reason) implements SendOutcome {}
 
-  /** 5xx, 408, timeouts, connection errors: try again later. */
-  record Retry(String reason) implements SendOutcome {}
+  /** 5xx, 408: try again later. */
+  record ServerError(int status, String reason) implements SendOutcome {}
+
+  /** No answer (connect, DNS, TLS, timeout, closed): try again later. */
+  record Unanswered(FailureKind kind) implements SendOutcome {
+    @Override
+    public String reason() {
+      return kind.phrase();
+    }
+  }
 
   /** A response_url that the chat server no longer accepts (404, 400 "Invalid webhook."). */
   record Spent(String reason) implements SendOutcome {}
@@ -30,7 +51,7 @@ public sealed interface SendOutcome {
       return new RateLimited(RetryPolicy.retryAfterMs(retryAfter, now), reason);
     }
     if (status >= 500 || status == 408) {
-      return new Retry(reason);
+      return new ServerError(status, reason);
     }
     if (responseUrl && (status == 404 || status == 410
         || (status == 400 && body != null && (body.contains("Invalid webhook") || body.contains("Expired url")

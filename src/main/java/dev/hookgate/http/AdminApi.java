@@ -1,5 +1,7 @@
 package dev.hookgate.http;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.protocol.TokenCheck;
@@ -28,6 +30,7 @@ import java.util.Optional;
  * holds the secret id of a chat server's hook, so lanes are shown as {@code response_url@host}.
  */
 final class AdminApi {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final int MAX_TEXT = 500;
@@ -46,6 +49,7 @@ final class AdminApi {
     router.get("/api/deliveries").handler(this::deliveries);
     router.post("/api/deliveries/:id/retry").handler(this::retry);
     router.get("/api/queues").handler(this::queues);
+    router.get("/api/history").handler(this::history);
     router.route("/admin").handler(this::enabled);
     router.route("/admin/*").handler(this::enabled);
     router.get("/admin").handler(ctx -> {
@@ -86,7 +90,7 @@ final class AdminApi {
     if (presented == null || presented.isEmpty()) {
       ErrorReplies.send(ctx, 401, "unauthorized", "missing admin token (Authorization: Bearer <admin.token>)");
     } else if (!TokenCheck.matches(expected.get(), presented)) {
-      HttpVerticle.LOG.warn("admin API: invalid token from {}", ctx.request().remoteAddress());
+      LOG.warn("admin API: invalid token from {}", ctx.request().remoteAddress());
       ErrorReplies.send(ctx, 401, "unauthorized", "invalid admin token");
     } else {
       ctx.next();
@@ -103,13 +107,13 @@ final class AdminApi {
 
   private void job(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    reply(ctx, services.store().job(id).map(job -> job.map(this::jobJson)), "no job with id " + id);
+    reply(ctx, services.admin().job(id).map(job -> job.map(this::jobJson)), "no job with id " + id);
   }
 
   private void jobs(RoutingContext ctx) {
     Integer limit = limit(ctx);
     if (limit != null) {
-      reply(ctx, services.store().recentJobs(limit)
+      reply(ctx, services.admin().recentJobs(limit)
           .map(list -> Optional.of(new JsonArray(list.stream().map(this::jobJson).toList()))), null);
     }
   }
@@ -133,7 +137,7 @@ final class AdminApi {
     }
     Integer limit = limit(ctx);
     if (limit != null) {
-      reply(ctx, services.store().deliveries(DeliveryState.fromDb(s), limit)
+      reply(ctx, services.admin().deliveries(DeliveryState.fromDb(s), limit)
           .map(list -> Optional.of(new JsonArray(list.stream().map(AdminApi::deliveryJson).toList()))), null);
     }
   }
@@ -146,11 +150,11 @@ final class AdminApi {
       ErrorReplies.send(ctx, 400, "bad_request", "delivery id must be a number");
       return;
     }
-    reply(ctx, services.store().replay(id, services.now()).map(replayed -> {
+    reply(ctx, services.admin().replay(id, services.now()).map(replayed -> {
       if (!replayed) {
         return Optional.<JsonObject>empty();
       }
-      HttpVerticle.LOG.info("admin API: dead delivery {} replayed", id);
+      LOG.info("admin API: dead delivery {} replayed", id);
       ctx.vertx().eventBus().publish(Addresses.DELIVERIES_READY, null);
       return Optional.of(new JsonObject().put("id", id).put("state", "pending"));
     }), "no dead delivery with id " + id);
@@ -169,7 +173,7 @@ final class AdminApi {
 
   private void queues(RoutingContext ctx) {
     long now = services.now();
-    reply(ctx, services.store().backlog().map(backlog -> {
+    reply(ctx, services.admin().backlog().map(backlog -> {
       Map<String, long[]> lanes = new LinkedHashMap<>(); // safe lane -> {pending, oldest created_at}
       services.config().destinations().keySet().forEach(d -> lanes.put(d, new long[] {0, Long.MAX_VALUE}));
       backlog.forEach((lane, v) -> lanes.merge(Lanes.publicName(lane), v.clone(),
@@ -181,6 +185,20 @@ final class AdminApi {
     }), null);
   }
 
+  /**
+   * Per destination, the last hour minute by minute (oldest first): messages accepted, delivered,
+   * retried, dead, and the highest queue depth and oldest age (seconds) seen in each minute.
+   */
+  private void history(RoutingContext ctx) {
+    JsonArray destinations = new JsonArray();
+    services.metrics().lastHour().forEach((destination, series) -> {
+      JsonObject d = new JsonObject().put("destination", destination);
+      series.forEach((s, values) -> d.put(s.key(), new JsonArray(java.util.Arrays.stream(values).boxed().toList())));
+      destinations.add(d);
+    });
+    ctx.response().putHeader("content-type", "application/json").end(new JsonObject()
+        .put("minutes", dev.hookgate.ops.ActivityHistory.MINUTES).put("destinations", destinations).encode());
+  }
 
   /** Only the host of a response_url may be shown: its path holds a secret id. */
   private static String host(String responseUrl) {
@@ -222,7 +240,7 @@ final class AdminApi {
             value.get() instanceof JsonArray a ? a.encode() : ((JsonObject) value.get()).encode());
       }
     }).onFailure(e -> {
-      HttpVerticle.LOG.error("admin API {}: the store failed: {}", ctx.normalizedPath(), e.toString());
+      LOG.error("admin API {}: the store failed: {}", ctx.normalizedPath(), e.toString());
       ErrorReplies.send(ctx, 503, "unavailable", "the store cannot answer right now; try again");
     });
   }

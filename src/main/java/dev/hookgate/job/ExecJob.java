@@ -1,10 +1,12 @@
 package dev.hookgate.job;
 
+import dev.hookgate.config.Durations;
 import dev.hookgate.config.JobSpec;
-import java.io.ByteArrayOutputStream;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -12,50 +14,65 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
- * Runs a program (never through a shell) on the calling worker thread: templated argv, the
- * command's text on stdin and in {@code HOOKGATE_*} variables, stdout and stderr captured up to a
- * cap, and on timeout the whole process tree killed.
+ * Runs programs (never through a shell) without holding a thread while they run: templated argv,
+ * the command's text on stdin and in {@code HOOKGATE_*} variables, stdout and stderr read by pump
+ * threads (not Vert.x's, so a long job is never reported as a blocked thread) and capped, the end
+ * known from {@link Process#onExit()}. On timeout the whole process tree is killed. At exit, the
+ * output is read for at most {@link #OUTPUT_GRACE_MS} more; processes the program left running in
+ * the background are then ended and the user is told. One instance per job worker: it knows the
+ * processes it started, to end them when the gateway stops.
  */
 final class ExecJob {
+  /** How long output is still read after the program exited (a background child may hold the pipe). */
+  static final long OUTPUT_GRACE_MS = 1000;
   private static final ExecutorService PUMPS = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "hookgate-exec-pump");
     t.setDaemon(true);
     return t;
   });
 
-  /** Processes running now: killed with their trees when the gateway stops past its grace period. */
-  private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private static final java.util.Set<Process> KILLED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The only variables a job inherits from the gateway's environment. */
+  static final Set<String> INHERITED_ENV = Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE",
+      "TZ", "USER", "LOGNAME", "TMPDIR", "JAVA_HOME");
 
-  private ExecJob() {}
+  private final Vertx vertx;
+  /** Processes running now, and those of them ended by {@link #killAll()}. */
+  private final Set<Process> live = ConcurrentHashMap.newKeySet();
+  private final Set<Process> stopped = ConcurrentHashMap.newKeySet();
 
-  /** Kills every running job process and its descendants (no orphan outlives the gateway). */
-  static void killAll() {
-    for (Process p : LIVE) {
-      KILLED.add(p);
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
+  ExecJob(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Kills every process this runner started, with its tree: no orphan outlives the gateway. */
+  void killAll() {
+    for (Process p : live) {
+      stopped.add(p);
+      ProcessTree.kill(p);
     }
   }
 
-  /** The only variables a job inherits from the gateway's environment. */
-  static final java.util.Set<String> INHERITED_ENV = java.util.Set.of("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE",
-      "TZ", "USER", "LOGNAME", "TMPDIR", "JAVA_HOME");
+  /** How many processes run now. */
+  int running() {
+    return live.size();
+  }
 
-  /** Lines of stdout starting with this are progress reports, not output. */
-  static final String PROGRESS_PREFIX = "::progress ";
-
-  static JobResult run(JobSpec.Exec spec, Map<String, Object> scope, String text,
-      java.util.function.Consumer<String> progress) throws InterruptedException {
+  /** Starts the program; the future completes on the caller's context when it ended and its output was read. */
+  Future<JobResult> run(JobSpec.Exec spec, Map<String, Object> scope, String text, Consumer<String> progress) {
+    Context context = vertx.getOrCreateContext();
     List<String> argv = new ArrayList<>();
     spec.argv().forEach(a -> argv.add(Templates.render(a, scope)));
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(new File(spec.workdir()));
+    ProcessBuilder pb = new ProcessBuilder(ProcessTree.command(argv)).directory(new File(spec.workdir()));
     Map<String, String> env = pb.environment();
     // not the gateway's environment: it holds tokens, keys and passwords
     env.keySet().retainAll(INHERITED_ENV);
@@ -69,127 +86,80 @@ final class ExecJob {
     try {
       process = pb.start();
     } catch (IOException e) {
-      return new JobResult.Failed("cannot start " + argv.get(0) + ": " + e.getMessage(), "", Map.of());
+      return Future.succeededFuture(new JobResult.Failed("cannot start " + argv.get(0) + ": " + e.getMessage(), "",
+          Map.of()));
     }
-    LIVE.add(process);
-    try {
-      return await(spec, process, text, progress);
-    } finally {
-      LIVE.remove(process);
-      KILLED.remove(process);
-    }
+    live.add(process);
+    ExecOutput stdout = new ExecOutput(spec.maxOutputBytes(), progress);
+    ExecOutput stderr = new ExecOutput(spec.maxOutputBytes(), null);
+    CompletableFuture<Void> read = CompletableFuture.allOf(
+        CompletableFuture.runAsync(() -> stdout.pump(process.getInputStream()), PUMPS),
+        CompletableFuture.runAsync(() -> stderr.pump(process.getErrorStream()), PUMPS));
+    PUMPS.execute(() -> feed(process.getOutputStream(), text));
+    AtomicBoolean timedOut = new AtomicBoolean();
+    long timer = vertx.setTimer(spec.timeout().toMillis(), id -> {
+      timedOut.set(true);
+      ProcessTree.kill(process);
+    });
+    CompletableFuture<JobResult> ended = process.onExit()
+        .thenCompose(p -> within(read, OUTPUT_GRACE_MS))
+        .thenApply(allRead -> ProcessTree.kill(process))
+        .thenCompose(killed -> within(read, OUTPUT_GRACE_MS).thenApply(allRead -> {
+          String notice = notice(killed, allRead);
+          return result(spec, process, stdout.text(), stderr.text(), timedOut.get(), notice);
+        }));
+    return Future.fromCompletionStage(ended, context).eventually(() -> {
+      vertx.cancelTimer(timer);
+      live.remove(process);
+      stopped.remove(process);
+      return Future.succeededFuture();
+    });
   }
 
-  private static JobResult await(JobSpec.Exec spec, Process process, String text,
-      java.util.function.Consumer<String> progress) throws InterruptedException {
-    Future<byte[]> stdout = PUMPS.submit(() -> captureLines(process.getInputStream(), spec.maxOutputBytes(), progress));
-    Future<byte[]> stderr = PUMPS.submit(() -> capture(process.getErrorStream(), spec.maxOutputBytes()));
-    PUMPS.submit(() -> feed(process.getOutputStream(), text));
-    boolean finished = process.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
-    if (!finished) {
-      killTree(process);
+  /** Completes with whether {@code f} completed within {@code ms}, without waiting on a thread. */
+  private static CompletableFuture<Boolean> within(CompletableFuture<Void> f, long ms) {
+    return f.handle((v, e) -> true).completeOnTimeout(false, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private static String notice(int killed, boolean allRead) {
+    List<String> notes = new ArrayList<>();
+    if (killed > 0) {
+      notes.add("it left " + killed + " process(es) running in the background: ended when it exited");
     }
-    if (KILLED.contains(process)) {
+    if (!allRead) {
+      notes.add("a process outside the job kept its output open: what it printed after the job ended is not shown");
+    }
+    return String.join("; ", notes);
+  }
+
+  private JobResult result(JobSpec.Exec spec, Process process, String out, String err, boolean timedOut,
+      String notice) {
+    if (stopped.contains(process)) {
       return new JobResult.Interrupted(Map.of());
     }
-    String out = text(stdout);
-    String err = text(stderr);
     Map<String, Object> values = new HashMap<>();
     values.put("stdout", out);
     values.put("stderr", err);
     values.put("output", out.stripTrailing());
-    if (!finished) {
+    String also = notice.isEmpty() ? "" : " (" + notice + ")";
+    if (timedOut) {
       values.put("exit_code", "");
-      return new JobResult.Failed("timed out after " + dev.hookgate.config.Durations.format(spec.timeout())
-          + " and was killed", err, values);
+      return new JobResult.Failed("timed out after " + Durations.format(spec.timeout()) + " and was killed",
+          err, values);
     }
     int code = process.exitValue();
     values.put("exit_code", String.valueOf(code));
     if (code != 0) {
-      return new JobResult.Failed("exited with code " + code, err, values);
+      return new JobResult.Failed("exited with code " + code + also, err, values);
     }
-    return new JobResult.Succeeded(out.stripTrailing(), values);
+    return new JobResult.Succeeded(out.stripTrailing(), values, notice);
   }
 
-  private static void killTree(Process process) throws InterruptedException {
-    process.descendants().forEach(ProcessHandle::destroyForcibly);
-    process.destroyForcibly();
-    process.waitFor(5, TimeUnit.SECONDS);
-  }
-
-  /** Reads up to {@code cap} bytes, then drains the rest so that the process never blocks on a full pipe. */
-  /**
-   * stdout, line by line: progress lines go to {@code progress}, the rest is output, capped at
-   * {@code cap} bytes. Lines are cut from the raw bytes, so memory stays bounded even for output
-   * without newlines; past the cap the rest is read and dropped (the process never blocks).
-   */
-  private static byte[] captureLines(InputStream in, int cap, java.util.function.Consumer<String> progress)
-      throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    byte[] prefix = PROGRESS_PREFIX.getBytes(StandardCharsets.UTF_8);
-    byte[] buf = new byte[8192];
-    int n;
-    while ((n = in.read(buf)) >= 0) {
-      for (int i = 0; i < n; i++) {
-        if (buf[i] == '\n') {
-          endLine(line, out, cap, prefix, progress, true);
-        } else if (line.size() < cap + prefix.length) {
-          line.write(buf[i]);
-        }
-      }
-    }
-    endLine(line, out, cap, prefix, progress, false);
-    return out.toByteArray();
-  }
-
-  private static void endLine(ByteArrayOutputStream line, ByteArrayOutputStream out, int cap, byte[] prefix,
-      java.util.function.Consumer<String> progress, boolean newline) {
-    byte[] bytes = line.toByteArray();
-    line.reset();
-    if (bytes.length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length)) {
-      progress.accept(new String(bytes, prefix.length, bytes.length - prefix.length, StandardCharsets.UTF_8).strip());
-      return;
-    }
-    if (!newline && bytes.length == 0) {
-      return;
-    }
-    int keep = Math.min(bytes.length, cap - out.size());
-    if (keep > 0) {
-      out.write(bytes, 0, keep);
-    }
-    if (newline && out.size() < cap) {
-      out.write('\n');
-    }
-  }
-
-  private static byte[] capture(InputStream in, int cap) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    byte[] buf = new byte[8192];
-    int n;
-    while ((n = in.read(buf)) >= 0) {
-      int keep = Math.min(n, cap - out.size());
-      if (keep > 0) {
-        out.write(buf, 0, keep);
-      }
-    }
-    return out.toByteArray();
-  }
-
-  private static Void feed(OutputStream stdin, String text) {
+  private static void feed(OutputStream stdin, String text) {
     try (stdin) {
       stdin.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException ignored) {
       // the program does not read its input: not an error
-    }
-    return null;
-  }
-
-  private static String text(Future<byte[]> f) throws InterruptedException {
-    try {
-      return new String(f.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return "";
     }
   }
 }

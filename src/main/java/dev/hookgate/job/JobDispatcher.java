@@ -2,24 +2,22 @@ package dev.hookgate.job;
 
 import dev.hookgate.Addresses;
 import dev.hookgate.Services;
-import dev.hookgate.config.CommandConfig;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.config.Durations;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims queued jobs from the store within each command's concurrency limit, hands them to the
- * job workers, and renews the leases of those running (heartbeat). One instance, on an event loop.
+ * Claims queued jobs from the store for free worker slots ({@code jobs.worker-instances} at once,
+ * each command within its concurrency; see {@link WorkerSlots}), hands them to the job workers,
+ * and renews the leases of those it holds (heartbeat). A worker never holds its thread while a
+ * job runs, so a job handed over starts at once. One instance, on an event loop.
  */
 public final class JobDispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobDispatcher.class);
@@ -29,8 +27,7 @@ public final class JobDispatcher extends VerticleBase {
   private static final long MIN_CLAIM_INTERVAL_MS = 5;
 
   private final Services services;
-  private final Map<String, Integer> running = new HashMap<>();
-  private final Set<String> runningIds = new HashSet<>();
+  private final WorkerSlots slots = new WorkerSlots();
   private boolean claiming;
   private boolean again;
   private boolean timerSet;
@@ -51,29 +48,29 @@ public final class JobDispatcher extends VerticleBase {
   }
 
   /**
-   * Stops claiming and lets running jobs finish for up to {@code shutdown.grace}; past it, their
-   * processes are killed and the jobs stay leased in the store, to be resumed at the next start.
+   * Stops claiming and lets running jobs finish for up to {@code shutdown.grace}; past it, the
+   * job workers (stopped next) kill their processes and the jobs stay leased in the store, to be resumed at the next start.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
     Promise<Void> done = Promise.promise();
     long deadline = services.now() + services.config().shutdown().grace().toMillis();
-    if (!runningIds.isEmpty()) {
+    if (slots.running() > 0) {
       LOG.info("waiting up to {} for {} running job(s)", Durations.format(services.config().shutdown().grace()),
-          runningIds.size());
+          slots.running());
     }
     awaitRunning(done, deadline);
     return done.future();
   }
 
   private void awaitRunning(Promise<Void> done, long deadline) {
-    if (runningIds.isEmpty()) {
+    if (slots.running() == 0) {
       done.complete();
     } else if (services.now() >= deadline) {
+      // the job workers, stopped next, end their processes
       LOG.warn("{} job(s) still running after the grace period: stopped, to resume at the next start: {}",
-          runningIds.size(), runningIds);
-      ExecJob.killAll();
+          slots.running(), slots.leased());
       done.complete();
     } else {
       vertx.setTimer(50, t -> awaitRunning(done, deadline));
@@ -96,13 +93,7 @@ public final class JobDispatcher extends VerticleBase {
       }
       return;
     }
-    Map<String, Integer> capacity = new HashMap<>();
-    for (CommandConfig c : services.config().runnables()) {
-      int free = c.concurrency() - running.getOrDefault(c.name(), 0);
-      if (free > 0) {
-        capacity.put(c.name(), free);
-      }
-    }
+    Map<String, Integer> capacity = slots.claimable(services.config().runnables(), workers());
     if (capacity.isEmpty()) {
       return;
     }
@@ -113,7 +104,7 @@ public final class JobDispatcher extends VerticleBase {
         .onComplete(r -> {
           claiming = false;
           if (r.succeeded()) {
-            r.result().forEach(this::dispatch);
+            slots.admit(r.result(), workers()).forEach(this::dispatch);
           } else {
             LOG.error("claiming jobs failed: {}", r.cause().getMessage());
           }
@@ -124,30 +115,35 @@ public final class JobDispatcher extends VerticleBase {
         });
   }
 
+  private int workers() {
+    return services.config().jobs().workerInstances();
+  }
+
   private void dispatch(JobRecord job) {
-    running.merge(job.command(), 1, Integer::sum);
-    runningIds.add(job.id());
     LOG.info("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
-    // no reply deadline of its own: a job may wait for a free worker, and its own timeout bounds it;
-    // meanwhile its lease is renewed, so no other claim takes it
+    // no reply deadline of its own: the job's own timeout bounds it; meanwhile its lease is renewed,
+    // so no other claim takes it
     vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(job),
             new DeliveryOptions().setSendTimeout(NO_DEADLINE_MS))
         .onComplete(r -> {
-          running.merge(job.command(), -1, Integer::sum);
-          runningIds.remove(job.id());
           if (r.failed()) {
             LOG.warn("job {} got no answer from its worker: {}; its lease will expire", job.id(), r.cause().getMessage());
           }
-          pump();
+          if (!stopping) {
+            slots.release(job.id(), workers()).forEach(this::dispatch);
+            pump();
+          } else {
+            slots.release(job.id(), 0);
+          }
         });
   }
 
   private void heartbeat() {
-    if (runningIds.isEmpty()) {
+    if (slots.idle()) {
       return;
     }
     long until = services.now() + services.config().store().lease().toMillis();
-    services.store().renewLeases(services.nodeId(), List.copyOf(runningIds), List.of(), until)
+    services.store().renewLeases(services.nodeId(), List.copyOf(slots.leased()), List.of(), until)
         .onFailure(e -> LOG.error("renewing job leases failed: {}", e.getMessage()));
   }
 }

@@ -9,7 +9,12 @@ import java.util.Map;
 public sealed interface JobResult {
   Map<String, Object> values();
 
-  record Succeeded(String output, Map<String, Object> values) implements JobResult {}
+  /** {@code notice}: what the user must also be told (e.g. background processes ended), or empty. */
+  record Succeeded(String output, Map<String, Object> values, String notice) implements JobResult {
+    public Succeeded(String output, Map<String, Object> values) {
+      this(output, values, "");
+    }
+  }
 
   /** Stopped by a shutdown: not recorded, so that the job is resumed at the next start. */
   record Interrupted(Map<String, Object> values) implements JobResult {}

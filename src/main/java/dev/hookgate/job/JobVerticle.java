@@ -13,17 +13,19 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
+import dev.hookgate.outbound.OutboundClient;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs claimed jobs. Deployed as a worker ({@code ThreadingModel.WORKER}): exec and template jobs
- * block their thread, never an event loop. The result and its reply deliveries are stored in one
- * transaction before the dispatcher is told the job ended.
+ * Runs claimed jobs. Deployed as a worker ({@code ThreadingModel.WORKER}), but holds no thread
+ * while a job runs: template jobs render at once, http jobs are asynchronous, exec jobs wait for
+ * their process's exit asynchronously ({@link ExecJob}). So an instance takes the next job at
+ * once; how many run at a time is the dispatcher's decision. The result and its reply deliveries
+ * are stored in one transaction before the dispatcher is told the job ended. Stopping ends the
+ * processes still running (the jobs are resumed at the next start).
  */
 public final class JobVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JobVerticle.class);
@@ -31,7 +33,9 @@ public final class JobVerticle extends VerticleBase {
   static final long PROGRESS_INTERVAL_MS = 2000;
 
   private final Services services;
-  private WebClient client;
+  private OutboundClient client;
+  private ExecJob exec;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
   public JobVerticle(Services services) {
     this.services = services;
@@ -39,73 +43,97 @@ public final class JobVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false)
-        .setUserAgent("hookgate/1").setConnectTimeout(5000));
+    client = new OutboundClient(vertx, java.time.Duration.ofSeconds(5), HttpJob.MAX_RESPONSE_BYTES);
+    exec = new ExecJob(vertx);
     return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_RUN, this::onRun).completion();
   }
 
+  /** Ends the processes still running; waits (5 s at most) until their jobs let go. */
+  @Override
+  public Future<?> stop() {
+    exec.killAll();
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    long deadline = services.now() + 5000;
+    awaitIdle(done, deadline);
+    return done.future();
+  }
+
+  private void awaitIdle(io.vertx.core.Promise<Void> done, long deadline) {
+    if (inFlight.get() == 0 || services.now() >= deadline) {
+      done.complete();
+    } else {
+      vertx.setTimer(20, t -> awaitIdle(done, deadline));
+    }
+  }
+
   private void onRun(Message<JsonObject> message) {
+    inFlight.incrementAndGet();
+    runMessage(message).onComplete(r -> {
+      inFlight.decrementAndGet();
+      message.reply(null);
+    });
+  }
+
+  private Future<Void> runMessage(Message<JsonObject> message) {
     JobRecord job = JobMessages.decode(message.body());
     CommandConfig command = services.config().runnable(job.command()).orElse(null);
     long started = services.now();
     if (command == null) {
-      finish(job, JobState.FAILED, "command removed from the config", List.of(), started)
-          .onComplete(r -> message.reply(null));
-      return;
+      return finish(job, JobState.FAILED, "command removed from the config", List.of(), started);
     }
     if (job.attempts() > 1 && !command.rerunAfterCrash()) {
       // taken back from a node or a run that stopped, however it came back: not re-run, the user is told
       String reason = "it was interrupted (the gateway running it stopped) and is not re-run (rerun-after-crash: false)";
-      finish(job, JobState.INTERRUPTED, reason, Replies.failure(command, job, reason, "",
-              services.config().responseUrl().maxPostChars(), started), started)
-          .onComplete(r -> message.reply(null));
-      return;
+      return finish(job, JobState.INTERRUPTED, reason, Replies.failure(command, job, reason, "",
+              services.config().responseUrl().maxPostChars(), started), started);
     }
-    run(command, job)
-        .recover(e -> Future.succeededFuture(new JobResult.Failed("internal error: " + e.getClass().getSimpleName(),
-            "", Map.of())))
+    ProgressPosts progress = progressOf(job);
+    return run(command, job, progress)
+        .recover(e -> {
+          LOG.error("job {} command={} failed with an exception", job.id(), job.command(), e);
+          return Future.succeededFuture(new JobResult.Failed("the job could not run: " + e.getClass().getSimpleName()
+              + " (logged with the job id)", "", Map.of()));
+        })
+        .compose(result -> progress.close().map(result))
         .compose(result -> complete(command, job, result, started))
-        .onComplete(r -> {
-          if (r.failed()) {
-            LOG.error("job {} could not be recorded: {}", job.id(), r.cause().getMessage());
-          }
-          message.reply(null);
-        });
+        .onFailure(e -> LOG.error("job {} could not be recorded: {}", job.id(), e.getMessage()));
   }
 
-  private Future<JobResult> run(CommandConfig command, JobRecord job) {
+  private Future<JobResult> run(CommandConfig command, JobRecord job, ProgressPosts progress) {
     Map<String, Object> scope = JobScope.of(job);
     JobSpec spec = command.job();
     try {
       if (spec instanceof JobSpec.Template t) {
         return Future.succeededFuture(TemplateJob.run(t, scope));
       } else if (spec instanceof JobSpec.Exec e) {
-        return Future.succeededFuture(ExecJob.run(e, scope, job.request().getOrDefault("text", ""),
-            progressOf(job)));
+        return exec.run(e, scope, job.request().getOrDefault("text", ""), throttled(job, progress));
       } else {
         return HttpJob.run(client, (JobSpec.Http) spec, scope);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Future.failedFuture(e);
     } catch (RuntimeException e) {
-      return Future.succeededFuture(new JobResult.Failed("the job could not run: " + e.getMessage(), "", Map.of()));
+      return Future.failedFuture(e);
     }
   }
 
+  /** Interim ephemeral updates, stored on the job's context (never from the pump thread), before its result. */
+  private ProgressPosts progressOf(JobRecord job) {
+    return new ProgressPosts(vertx.getOrCreateContext(), text -> {
+      long now = services.now();
+      NewDelivery update = NewDelivery.toResponseUrl(job.responseUrl(), null, job.id(),
+          ChatMessage.text(CommandReply.EPHEMERAL, text), now);
+      return services.store().enqueueDeliveries(List.of(update), null, null, 0)
+          .onSuccess(v -> vertx.eventBus().publish(Addresses.DELIVERIES_READY, null))
+          .onFailure(e -> LOG.warn("job {}: a progress update could not be stored: {}", job.id(), e.getMessage()));
+    });
+  }
+
   /**
-   * Interim ephemeral updates through the job's response_url: at most {@link #MAX_PROGRESS_UPDATES}
-   * (two of its five uses stay for the result), one per {@link #PROGRESS_INTERVAL_MS}.
+   * At most {@link #MAX_PROGRESS_UPDATES} (two of the response_url's five uses stay for the
+   * result), one per {@link #PROGRESS_INTERVAL_MS}.
    */
-  private ProgressReporter progressOf(JobRecord job) {
+  private ProgressReporter throttled(JobRecord job, ProgressPosts progress) {
     return new ProgressReporter(job.responseUrl().isEmpty() ? 0 : MAX_PROGRESS_UPDATES, PROGRESS_INTERVAL_MS,
-        services::now, text -> {
-          long now = services.now();
-          NewDelivery update = NewDelivery.toResponseUrl(job.responseUrl(), null, job.id(),
-              ChatMessage.text(CommandReply.EPHEMERAL, text), now);
-          services.store().enqueueDeliveries(List.of(update), null, null, 0)
-              .onSuccess(v -> vertx.eventBus().publish(Addresses.DELIVERIES_READY, null));
-        });
+        services::now, progress::send);
   }
 
   private Future<Void> complete(CommandConfig command, JobRecord job, JobResult result, long started) {
@@ -122,14 +150,15 @@ public final class JobVerticle extends VerticleBase {
       return finish(job, JobState.FAILED, f.reason(),
           Replies.failure(command, job, f.reason(), f.detail(), maxChars, now), started);
     }
+    String notice = result instanceof JobResult.Succeeded s ? s.notice() : "";
     List<NewDelivery> replies;
     try {
-      replies = Replies.success(command, job, scope, maxChars, now);
+      replies = Replies.success(command, job, scope, notice, maxChars, now);
     } catch (RuntimeException e) {
       String reason = "the reply template failed: " + e.getMessage();
       return finish(job, JobState.FAILED, reason, Replies.failure(command, job, reason, "", maxChars, now), started);
     }
-    return finish(job, JobState.SUCCEEDED, "ok", replies, started);
+    return finish(job, JobState.SUCCEEDED, notice.isEmpty() ? "ok" : "ok; " + notice, replies, started);
   }
 
   private Future<Void> finish(JobRecord job, JobState state, String outcome, List<NewDelivery> deliveries,

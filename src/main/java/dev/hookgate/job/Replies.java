@@ -2,6 +2,7 @@ package dev.hookgate.job;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hookgate.config.CommandConfig;
+import dev.hookgate.protocol.ChatJson;
 import dev.hookgate.protocol.ChatMessage;
 import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.protocol.PostSplitter;
@@ -20,9 +21,23 @@ public final class Replies {
   /** The reply of a successful job: the reply template over the command and the result. */
   public static List<NewDelivery> success(CommandConfig command, JobRecord job, Map<String, Object> scope,
       int maxPostChars, long now) {
+    return success(command, job, scope, "", maxPostChars, now);
+  }
+
+  /**
+   * The same, with a {@code notice} the user must also read (e.g. background processes ended)
+   * appended. The reply's attachments, blocks and props, rendered over the same values, go with
+   * the first post.
+   */
+  public static List<NewDelivery> success(CommandConfig command, JobRecord job, Map<String, Object> scope,
+      String notice, int maxPostChars, long now) {
     String template = command.reply().template().orElse("{{output}}");
     String text = Templates.render(template, scope);
-    if (text.isBlank()) {
+    if (!notice.isEmpty()) {
+      text = (text.isBlank() ? "" : text.stripTrailing() + "\n\n") + ":information_source: " + notice;
+    }
+    Map<String, Object> rich = command.reply().rich();
+    if (text.isBlank() && rich.isEmpty()) {
       return List.of();
     }
     ChatMessage base = ChatMessage.text(command.reply().responseType(), "");
@@ -32,7 +47,19 @@ public final class Replies {
     if (command.reply().iconUrl().isPresent()) {
       base = base.withField("icon_url", TextNode.valueOf(command.reply().iconUrl().get()));
     }
-    return split(command, job, base, text, maxPostChars, now);
+    List<NewDelivery> posts = split(command, job, base, text, maxPostChars, now);
+    if (rich.isEmpty()) {
+      return posts;
+    }
+    ChatMessage first = posts.get(0).message();
+    for (Map.Entry<String, Object> e : rich.entrySet()) {
+      first = first.withField(e.getKey(), ChatJson.MAPPER.valueToTree(Templates.renderTree(e.getValue(), scope)));
+    }
+    NewDelivery d = posts.get(0);
+    List<NewDelivery> out = new ArrayList<>(posts);
+    out.set(0, new NewDelivery(d.destination(), d.responseUrl(), d.fallback(), d.jobId(), d.hook(), first,
+        d.createdAt(), d.notBefore()));
+    return out;
   }
 
   /** A failed job is never silent: the user is told why, in an ephemeral message. */

@@ -5,11 +5,10 @@ import dev.hookgate.Services;
 import dev.hookgate.config.ScheduleConfig;
 import dev.hookgate.config.Schedules;
 import dev.hookgate.store.NewJob;
+import com.cronutils.model.time.ExecutionTime;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class ScheduleVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ScheduleVerticle.class);
   private static final long RECONCILE_MS = 2000;
-  private static final int MAX_MISSED_SCAN = 100_000;
 
   private final Services services;
   private final Map<String, ScheduleConfig> armed = new HashMap<>();
@@ -60,36 +58,29 @@ public final class ScheduleVerticle extends VerticleBase {
 
   private void arm(ScheduleConfig s, boolean startup) {
     armed.put(s.name(), s);
+    ExecutionTime cron = Schedules.executionTime(s.cron()); // parsed once per armed schedule
     services.store().lastScheduledRun(s.name()).onSuccess(last -> {
       long now = services.now();
       if (startup && last.isPresent()) {
-        catchUp(s, last.get(), now);
+        catchUp(s, cron, last.get(), now);
       }
-      next(s, now);
+      next(s, cron, now);
     }).onFailure(e -> {
       LOG.error("schedule {}: cannot read its last run, trying again: {}", s.name(), e.getMessage());
       armed.remove(s.name()); // the next reconcile arms it again
     });
   }
 
-  private void catchUp(ScheduleConfig s, long last, long now) {
-    Deque<Long> missed = new ArrayDeque<>();
-    Optional<Long> t = Schedules.next(s.cron(), s.zone(), last);
-    for (int i = 0; i < MAX_MISSED_SCAN && t.isPresent() && t.get() <= now; i++) {
-      missed.addLast(t.get());
-      while (missed.size() > s.catchUp()) {
-        missed.removeFirst();
-      }
-      t = Schedules.next(s.cron(), s.zone(), t.get());
-    }
+  private void catchUp(ScheduleConfig s, ExecutionTime cron, long last, long now) {
+    List<Long> missed = Schedules.missed(cron, s.zone(), last, now, s.catchUp());
     if (!missed.isEmpty()) {
       LOG.info("schedule {}: making up {} missed run(s)", s.name(), missed.size());
     }
     missed.forEach(at -> fire(s, at));
   }
 
-  private void next(ScheduleConfig s, long after) {
-    Optional<Long> at = Schedules.next(s.cron(), s.zone(), after);
+  private void next(ScheduleConfig s, ExecutionTime cron, long after) {
+    Optional<Long> at = Schedules.next(cron, s.zone(), after);
     if (at.isEmpty() || armed.get(s.name()) != s) {
       return;
     }
@@ -97,7 +88,7 @@ public final class ScheduleVerticle extends VerticleBase {
     timers.put(s.name(), vertx.setTimer(delay, id -> {
       if (armed.get(s.name()) == s) {
         fire(s, at.get());
-        next(s, at.get());
+        next(s, cron, at.get());
       }
     }));
   }

@@ -56,4 +56,22 @@ public final class Templates {
     m.execute(out, scope);
     return out.toString();
   }
+
+  /**
+   * A structure of lists and maps whose text leaves are templates (a reply's attachments, blocks,
+   * props): each text leaf rendered, keys and other values kept as they are.
+   */
+  public static Object renderTree(Object tree, Map<String, ?> scope) {
+    if (tree instanceof Map<?, ?> map) {
+      Map<String, Object> out = new java.util.LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(String.valueOf(k), renderTree(v, scope)));
+      return out;
+    }
+    if (tree instanceof java.util.List<?> list) {
+      java.util.List<Object> out = new java.util.ArrayList<>();
+      list.forEach(v -> out.add(renderTree(v, scope)));
+      return out;
+    }
+    return tree instanceof String s ? render(s, scope) : tree;
+  }
 }

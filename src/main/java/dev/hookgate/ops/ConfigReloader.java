@@ -13,16 +13,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hot reload: when the config file changes (checked every {@code scanMs}) or on SIGHUP, the file
- * is loaded and validated again; a valid config replaces the running one at once (commands,
- * hooks, destinations, reply and retry settings), queued work untouched. An invalid one is refused,
- * one log line per problem, and the running config stays. Settings bound at start (http, store,
- * jobs) are kept and reported as needing a restart.
+ * is read whole and validated again, off the event loop (validation reads the TLS files); a valid
+ * config replaces the running one at once (commands, hooks, destinations, reply and retry settings),
+ * queued work untouched. An invalid one is refused, one log line per problem, and the running config
+ * stays; so is a file that could not be read whole (changed while read) and one that would remove
+ * every command, hook, destination and schedule (an empty or truncated file, as editors and config
+ * tools leave for a moment when they write in place). Settings bound at start are kept and reported
+ * as needing a restart.
  */
 public final class ConfigReloader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
@@ -31,28 +37,36 @@ public final class ConfigReloader {
   private final String path;
   private final Map<String, String> env;
   private final AtomicReference<GatewayConfig> current;
+  private final Consumer<GatewayConfig> applied;
+  private final AtomicBoolean loading = new AtomicBoolean();
   private FileTime lastSeen;
-  private final java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean();
 
-  private ConfigReloader(Vertx vertx, String path, Map<String, String> env, AtomicReference<GatewayConfig> current) {
+  private ConfigReloader(Vertx vertx, String path, Map<String, String> env, AtomicReference<GatewayConfig> current,
+      Consumer<GatewayConfig> applied) {
     this.vertx = vertx;
     this.path = path;
     this.env = env;
     this.current = current;
+    this.applied = applied;
     this.lastSeen = modified();
   }
 
   /** Watches {@code path} (a file on disk) and listens for SIGHUP. */
   public static ConfigReloader start(Vertx vertx, String path, Map<String, String> env,
       AtomicReference<GatewayConfig> current, long scanMs) {
-    ConfigReloader reloader = new ConfigReloader(vertx, path, env, current);
-    vertx.setPeriodic(scanMs, id -> {
-      FileTime seen = reloader.modified();
+    return start(vertx, path, env, current, scanMs, c -> { });
+  }
+
+  /** As above; {@code applied} is told each config that replaced the running one. */
+  public static ConfigReloader start(Vertx vertx, String path, Map<String, String> env,
+      AtomicReference<GatewayConfig> current, long scanMs, Consumer<GatewayConfig> applied) {
+    ConfigReloader reloader = new ConfigReloader(vertx, path, env, current, applied);
+    vertx.setPeriodic(scanMs, id -> vertx.executeBlocking(reloader::modified, false).onSuccess(seen -> {
       if (!Objects.equals(seen, reloader.lastSeen)) {
         reloader.lastSeen = seen;
         reloader.reload("file changed");
       }
-    });
+    }));
     try {
       sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> vertx.runOnContext(v -> reloader.reload("SIGHUP")));
     } catch (IllegalArgumentException e) {
@@ -68,8 +82,13 @@ public final class ConfigReloader {
     }
     return ConfigLoader.load(vertx, path, env).map(next -> {
       GatewayConfig previous = current.get();
+      refusal(previous, next).ifPresent(reason -> {
+        throw new ConfigException(List.of(reason));
+      });
       List<String> restart = boundAtStart(previous, next);
-      current.set(next.reloadedOver(previous));
+      GatewayConfig running = next.reloadedOver(previous);
+      current.set(running);
+      applied.accept(running);
       LOG.info("config reloaded ({}): {} command(s), {} hook(s), {} destination(s)", why, next.commands().size(),
           next.hooks().size(), next.destinations().size());
       restart.forEach(key -> LOG.warn("config reload: {} changed; it takes effect at the next restart", key));
@@ -84,10 +103,25 @@ public final class ConfigReloader {
     }).onComplete(r -> loading.set(false));
   }
 
-  private static List<String> boundAtStart(GatewayConfig a, GatewayConfig b) {
+  /** Why a valid {@code next} must still not replace {@code running}: it would remove everything. */
+  static Optional<String> refusal(GatewayConfig running, GatewayConfig next) {
+    boolean nothingNext = next.commands().isEmpty() && next.hooks().isEmpty() && next.destinations().isEmpty()
+        && next.schedules().isEmpty();
+    boolean somethingRunning = !running.commands().isEmpty() || !running.hooks().isEmpty()
+        || !running.destinations().isEmpty() || !running.schedules().isEmpty();
+    if (nothingNext && somethingRunning) {
+      return Optional.of("the file defines no command, hook, destination or schedule (empty or cut short?); "
+          + "a reload never removes everything: stop the gateway to run without them");
+    }
+    return Optional.empty();
+  }
+
+  /** The settings read once at start that differ: each takes effect at the next restart. */
+  static List<String> boundAtStart(GatewayConfig a, GatewayConfig b) {
     List<String> keys = new ArrayList<>();
     if (!a.http().equals(b.http())) {
-      keys.add("http");
+      keys.add(a.http().authFailuresPerMinute() != b.http().authFailuresPerMinute()
+          && a.http().equals(withAuthFailures(b, a)) ? "security.auth-failures-per-minute" : "http");
     }
     if (!a.store().equals(b.store())) {
       keys.add("store");
@@ -95,10 +129,19 @@ public final class ConfigReloader {
     if (!a.jobs().equals(b.jobs())) {
       keys.add("jobs");
     }
+    if (!a.log().equals(b.log())) {
+      keys.add("log");
+    }
     if (!a.delivery().connectTimeout().equals(b.delivery().connectTimeout())) {
       keys.add("delivery.connect-timeout");
     }
     return keys;
+  }
+
+  private static dev.hookgate.config.HttpConfig withAuthFailures(GatewayConfig b, GatewayConfig a) {
+    var h = b.http();
+    return new dev.hookgate.config.HttpConfig(h.host(), h.port(), h.maxBodyBytes(), h.maxFormFields(),
+        h.maxHeaderBytes(), h.idleTimeout(), h.requestTimeout(), h.tls(), a.http().authFailuresPerMinute());
   }
 
   private FileTime modified() {

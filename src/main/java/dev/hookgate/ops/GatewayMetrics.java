@@ -1,27 +1,89 @@
 package dev.hookgate.ops;
 
+import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.ops.ActivityHistory.Series;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * hookgate's own meters, beside Vert.x's. Labels never carry a secret: commands, hooks and
- * destinations by their config name, a response_url only as {@code response_url}.
+ * destinations by their config name, a response_url only as {@code response_url}. Every series of a
+ * configured command, hook and destination exists from the start at 0 ({@link #declare}), so that
+ * {@code rate()} and alerts work before the first event. Each destination's last hour is also kept
+ * in an {@link ActivityHistory} for the admin page.
  */
 public final class GatewayMetrics {
+  public static final List<String> COMMAND_OUTCOMES = List.of("acked", "queue_full", "unauthorized", "forbidden",
+      "bad_request", "response_url_not_allowed", "store_unavailable");
+  public static final List<String> HOOK_OUTCOMES = List.of("accepted", "duplicate", "invalid");
+  public static final List<String> DELIVERY_OUTCOMES = List.of("delivered", "retried", "rate_limited", "fallback",
+      "dead");
+  public static final List<String> JOB_OUTCOMES = List.of("succeeded", "failed");
+  /** The lane of every response_url, as metrics name it. */
+  public static final String RESPONSE_URL = "response_url";
+  /** Job duration buckets: quick templates to hour-long reports. */
+  static final Duration[] JOB_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
+      Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1),
+      Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+
+  /** A destination's pending deliveries: how many, and the age of the oldest in seconds. */
+  public record Backlog(double depth, double oldestAgeSeconds) {
+    static final Backlog EMPTY = new Backlog(0, 0);
+  }
+
   private final PrometheusMeterRegistry registry;
-  private final Map<String, double[]> backlog = new ConcurrentHashMap<>();
+  private final Clock clock;
+  /** Replaced whole at each refresh: a scrape reads one refresh, never a half-written one. */
+  private final AtomicReference<Map<String, Backlog>> backlog = new AtomicReference<>(Map.of());
+  private final Set<String> backlogGauges = ConcurrentHashMap.newKeySet();
+  private final AtomicReference<Map<String, String>> hookDestinations = new AtomicReference<>(Map.of());
+  private final ActivityHistory history = new ActivityHistory();
   /** Meters by name and tags: looked up once, not rebuilt on every event. */
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   public GatewayMetrics(PrometheusMeterRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  public GatewayMetrics(PrometheusMeterRegistry registry, Clock clock) {
     this.registry = registry;
+    this.clock = clock;
+    // before any meter: promtool's lint refuses two names of Micrometer's binders, system_cpu_count
+    // ("_count" suffix) and process_cpu_time_ns_total (abbreviated unit, published in seconds instead)
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+      }
+    });
+    registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+    io.prometheus.metrics.core.metrics.Info.builder().name("hookgate_build_info")
+        .help("hookgate's version (the value is always 1)").labelNames("version")
+        .register(registry.getPrometheusRegistry()).addLabelValues(BuildInfo.version());
+    throttled(0);
+    responseUrlExhausted(0);
   }
 
   public static GatewayMetrics create() {
@@ -32,64 +94,171 @@ public final class GatewayMetrics {
     return registry;
   }
 
+  /** Each destination's last hour, minute by minute, ending now. */
+  public Map<String, Map<Series, double[]>> lastHour() {
+    return history.lastHour(clock.millis());
+  }
+
+  /** Micrometer's JVM (memory, GC, threads, class loader) and process (CPU, uptime, file descriptors) meters. */
+  public void bindJvmAndProcess() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu.seconds", os, o -> o.getProcessCpuTime() / 1e9)
+          .description("CPU time used by the process").register(registry);
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry); // lives as long as the process: never closed
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+  }
+
+  /**
+   * Creates at 0 every series of the config's commands, hooks and destinations (at start and after
+   * each reload; series of removed names stay, with their last values, as Prometheus expects).
+   */
+  public void declare(GatewayConfig config) {
+    Map<String, String> hooks = new HashMap<>();
+    config.hooks().values().forEach(h -> hooks.put(h.name(), h.destination()));
+    hookDestinations.set(Map.copyOf(hooks));
+    config.commands().keySet().forEach(c -> {
+      COMMAND_OUTCOMES.forEach(o -> commandCounter(c, o));
+      JOB_OUTCOMES.forEach(o -> jobTimer(c, o));
+    });
+    hooks.keySet().forEach(h -> HOOK_OUTCOMES.forEach(o -> hookCounter(h, o)));
+    List<String> lanes = new java.util.ArrayList<>(config.destinations().keySet());
+    lanes.add(RESPONSE_URL);
+    lanes.forEach(d -> {
+      DELIVERY_OUTCOMES.forEach(o -> deliveryCounter(d, o));
+      coalescedCounters(d);
+      backlogGauges(d);
+      if (!d.equals(RESPONSE_URL)) {
+        history.declare(d);
+      }
+    });
+  }
+
   /** A slash command received: {@code outcome} is acked, queue_full, unauthorized, forbidden, bad_request, ... */
   public void command(String command, String outcome) {
-    counter("hookgate_commands", "Slash commands received, by outcome", "command", command, "outcome", outcome)
-        .increment();
+    commandCounter(command, outcome).increment();
   }
 
   /** A notification posted to a relay hook: accepted, duplicate, invalid. */
   public void hook(String hook, String outcome) {
-    counter("hookgate_hook_messages", "Messages posted to relay hooks, by outcome", "hook", hook, "outcome", outcome)
-        .increment();
+    hookCounter(hook, outcome).increment();
+    String destination = hookDestinations.get().get(hook);
+    if (destination != null && outcome.equals("accepted")) {
+      history.count(destination, Series.ACCEPTED, 1, clock.millis());
+    }
   }
 
   public void job(String command, String outcome, Duration duration) {
-    timers.computeIfAbsent(command + "\0" + outcome, k -> Timer.builder("hookgate_job_duration")
-        .description("Job run time, by command and outcome").tags("command", command, "outcome", outcome)
-        .publishPercentileHistogram().register(registry)).record(duration);
+    jobTimer(command, outcome).record(duration);
   }
 
   /** One POST to the chat server: delivered, retried, rate_limited, dead, fallback. */
   public void delivery(String lane, String outcome, int messages) {
-    counter("hookgate_deliveries", "Messages by destination and outcome", "destination", lane, "outcome", outcome)
-        .increment(messages);
+    deliveryCounter(lane, outcome).increment(messages);
+    Series series = switch (outcome) {
+      case "delivered" -> Series.DELIVERED;
+      case "retried", "rate_limited" -> Series.RETRIED;
+      case "dead" -> Series.DEAD;
+      default -> null;
+    };
+    if (series != null && !lane.equals(RESPONSE_URL)) {
+      history.count(lane, series, messages, clock.millis());
+    }
   }
 
   /** A post that merged several queued messages. */
   public void coalesced(String lane, int merged) {
-    counter("hookgate_coalesced_posts", "Posts that merged several messages", "destination", lane).increment();
-    counter("hookgate_coalesced_messages", "Messages merged into coalesced posts", "destination", lane)
-        .increment(merged);
+    Counter[] c = coalescedCounters(lane);
+    c[0].increment();
+    c[1].increment(merged);
   }
 
   public void responseUrlExhausted() {
-    counter("hookgate_response_url_exhausted", "response_urls spent or expired").increment();
+    responseUrlExhausted(1);
   }
 
-  /** The store's pending deliveries per destination: count and age of the oldest, refreshed periodically. */
+  /** A request refused (429) after repeated authentication failures from its address. */
+  public void throttled() {
+    throttled(1);
+  }
+
+  /**
+   * The store's pending deliveries per destination ({count, created_at of the oldest}), refreshed
+   * periodically: published as one immutable snapshot; destinations not named are at 0.
+   */
   public void backlog(Map<String, long[]> byLane, long now) {
-    backlog.keySet().forEach(k -> backlog.get(k)[0] = 0);
-    backlog.keySet().forEach(k -> backlog.get(k)[1] = 0);
-    byLane.forEach((lane, v) -> {
-      double[] cell = backlog.computeIfAbsent(lane, this::registerBacklog);
-      cell[0] += v[0];
-      cell[1] = Math.max(cell[1], (now - v[1]) / 1000.0);
-    });
+    Map<String, Backlog> next = new HashMap<>();
+    byLane.forEach((lane, v) -> next.put(lane, new Backlog(v[0], v[0] == 0 ? 0 : Math.max(0, now - v[1]) / 1000.0)));
+    backlog.set(Map.copyOf(next));
+    next.keySet().forEach(this::backlogGauges);
+    long at = clock.millis();
+    for (String lane : backlogGauges) {
+      if (!lane.equals(RESPONSE_URL)) {
+        Backlog b = next.getOrDefault(lane, Backlog.EMPTY);
+        history.gauge(lane, Series.QUEUE_DEPTH, b.depth(), at);
+        history.gauge(lane, Series.OLDEST_AGE_SECONDS, b.oldestAgeSeconds(), at);
+      }
+    }
   }
 
-  private double[] registerBacklog(String lane) {
-    double[] cell = new double[2];
-    Gauge.builder("hookgate_queue_depth", cell, c -> c[0]).description("Pending deliveries")
-        .tag("destination", lane).register(registry);
-    Gauge.builder("hookgate_queue_oldest_age_seconds", cell, c -> c[1]).description("Age of the oldest pending delivery")
-        .tag("destination", lane).register(registry);
-    return cell;
+  /** The last published backlog of a destination. */
+  public Backlog backlogOf(String lane) {
+    return backlog.get().getOrDefault(lane, Backlog.EMPTY);
+  }
+
+  private void backlogGauges(String lane) {
+    if (backlogGauges.add(lane)) {
+      Gauge.builder("hookgate_queue_depth", () -> backlogOf(lane).depth()).description("Pending deliveries")
+          .tag("destination", lane).register(registry);
+      Gauge.builder("hookgate_queue_oldest_age_seconds", () -> backlogOf(lane).oldestAgeSeconds())
+          .description("Age of the oldest pending delivery").tag("destination", lane).register(registry);
+    }
+  }
+
+  /** Named as HttpVerticle names it ({@code registry().counter("hookgate_http_throttled_total")}): the same meter. */
+  private void throttled(int n) {
+    counter("hookgate_http_throttled_total", "Requests refused (429) after repeated authentication failures from "
+        + "their address").increment(n);
+  }
+
+  private void responseUrlExhausted(int n) {
+    counter("hookgate_response_url_exhausted", "response_urls spent or expired").increment(n);
+  }
+
+  private Counter commandCounter(String command, String outcome) {
+    return counter("hookgate_commands", "Slash commands received, by outcome", "command", command, "outcome", outcome);
+  }
+
+  private Counter hookCounter(String hook, String outcome) {
+    return counter("hookgate_hook_messages", "Messages posted to relay hooks, by outcome", "hook", hook,
+        "outcome", outcome);
+  }
+
+  private Counter deliveryCounter(String lane, String outcome) {
+    return counter("hookgate_deliveries", "Messages by destination and outcome", "destination", lane,
+        "outcome", outcome);
+  }
+
+  private Counter[] coalescedCounters(String lane) {
+    return new Counter[] {
+        counter("hookgate_coalesced_posts", "Posts that merged several messages", "destination", lane),
+        counter("hookgate_coalesced_messages", "Messages merged into coalesced posts", "destination", lane)};
+  }
+
+  private Timer jobTimer(String command, String outcome) {
+    return timers.computeIfAbsent(command + "\0" + outcome, k -> Timer.builder("hookgate_job_duration")
+        .description("Job run time, by command and outcome").tags("command", command, "outcome", outcome)
+        .serviceLevelObjectives(JOB_BUCKETS).register(registry));
   }
 
   private Counter counter(String name, String description, String... tags) {
     return counters.computeIfAbsent(name + "\0" + String.join("\0", tags),
         k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
-
 }

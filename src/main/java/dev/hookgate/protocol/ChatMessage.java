@@ -3,8 +3,6 @@ package dev.hookgate.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -48,6 +46,13 @@ public final class ChatMessage {
     return t == null || t.isNull() ? "" : t.asText();
   }
 
+  /** A top-level text field ({@code channel}, {@code username}...), empty when absent or blank. */
+  public java.util.Optional<String> textField(String name) {
+    JsonNode v = body.get(name);
+    return v != null && v.isTextual() && !v.asText().isBlank() ? java.util.Optional.of(v.asText())
+        : java.util.Optional.empty();
+  }
+
   public ArrayNode attachments() {
     JsonNode a = body.get("attachments");
     return a instanceof ArrayNode arr ? arr.deepCopy() : ChatJson.MAPPER.createArrayNode();
@@ -89,10 +94,6 @@ public final class ChatMessage {
     return copy;
   }
 
-  public ObjectNode toJson() {
-    return body.deepCopy();
-  }
-
   public String encode() {
     return ChatJson.write(body);
   }
@@ -110,17 +111,5 @@ public final class ChatMessage {
   @Override
   public String toString() {
     return encode();
-  }
-
-  /** Fields of a reply template's context: the message's own top-level scalar fields. */
-  public Map<String, Object> scalars() {
-    Map<String, Object> map = new java.util.LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = body.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      if (e.getValue().isValueNode()) {
-        map.put(e.getKey(), e.getValue().asText());
-      }
-    }
-    return map;
   }
 }

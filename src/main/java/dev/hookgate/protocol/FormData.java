@@ -1,29 +1,28 @@
 package dev.hookgate.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * An {@code application/x-www-form-urlencoded} body (or query string), decoded as Go's
- * {@code url.ParseQuery} does: keys keep their order of first appearance and may repeat.
+ * {@code url.ParseQuery} does: keys keep their order of first appearance; of a repeated key, the
+ * first value is the one read (as Go's {@code Values.Get} does).
  *
  * @see <a href="https://url.spec.whatwg.org/#application/x-www-form-urlencoded">WHATWG urlencoded</a>
  */
 public final class FormData {
-  private final Map<String, List<String>> values;
+  private final Map<String, String> values;
 
-  private FormData(Map<String, List<String>> values) {
+  private FormData(Map<String, String> values) {
     this.values = values;
   }
 
   /** Decodes a urlencoded string; throws {@link MalformedRequestException} on a bad escape or bad UTF-8. */
   public static FormData parse(String encoded, int maxFields) {
-    Map<String, List<String>> values = new LinkedHashMap<>();
+    Map<String, String> values = new LinkedHashMap<>();
     if (encoded == null || encoded.isEmpty()) {
       return new FormData(values);
     }
@@ -38,7 +37,7 @@ public final class FormData {
       int eq = pair.indexOf('=');
       String key = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-      values.computeIfAbsent(key, k -> new ArrayList<>(1)).add(value);
+      values.putIfAbsent(key, value);
     }
     return new FormData(values);
   }
@@ -49,23 +48,12 @@ public final class FormData {
 
   /** The first value of a field, if present (an empty value is present). */
   public Optional<String> first(String key) {
-    List<String> list = values.get(key);
-    return list == null || list.isEmpty() ? Optional.empty() : Optional.of(list.get(0));
-  }
-
-  public List<String> all(String key) {
-    return values.getOrDefault(key, List.of());
-  }
-
-  public boolean has(String key) {
-    return values.containsKey(key);
+    return Optional.ofNullable(values.get(key));
   }
 
   /** Every field, first value only, in order. */
   public Map<String, String> firstValues() {
-    Map<String, String> map = new LinkedHashMap<>();
-    values.forEach((k, v) -> map.put(k, v.get(0)));
-    return Collections.unmodifiableMap(map);
+    return Collections.unmodifiableMap(values);
   }
 
   private static String decode(String s) {

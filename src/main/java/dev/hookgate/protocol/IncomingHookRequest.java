@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * ({@code server/channels/web/webhook.go incomingWebhook}): a urlencoded {@code payload=} field,
  * else the raw body as JSON whatever the content type; keys matched case-insensitively; one retry
  * with raw newlines and tabs escaped inside text-like values; "No text specified." when there is
- * neither text nor attachments.
+ * neither text, attachments nor Slack {@code blocks} (which Slack accepts without text, and which are
+ * passed on unchanged).
  *
  * @see <a href="https://developers.mattermost.com/integrate/webhooks/incoming/">Mattermost incoming webhooks</a>
  */
@@ -25,6 +26,8 @@ public final class IncomingHookRequest {
   private static final Set<String> STRING_FIELDS =
       Set.of("text", "username", "icon_url", "icon_emoji", "channel", "type", "root_id");
   private static final Set<String> OBJECT_FIELDS = Set.of("props", "priority");
+  /** Arrays of objects that are content of their own: a payload with one of them needs no text. */
+  private static final Set<String> CONTENT_ARRAYS = Set.of("attachments", "blocks");
   private static final Pattern CONTROL_CHAR_VALUES = Pattern.compile(
       // possessive and escape-aware: no backtracking, no recursion depth growing with the text
       "(?s)\"(text|fallback|pretext|author_name|title|value)\"\\s*:\\s*\"(?:\\\\.|[^\"\\\\])*+\"");
@@ -52,9 +55,8 @@ public final class IncomingHookRequest {
       throw new MalformedRequestException("payload must be a JSON object");
     }
     ObjectNode message = normalise((ObjectNode) node);
-    JsonNode attachments = message.get("attachments");
-    if (message.path("text").asText("").isEmpty() && (attachments == null || attachments.isNull())) {
-      throw new MalformedRequestException(NO_TEXT);
+    if (message.path("text").asText("").isEmpty() && CONTENT_ARRAYS.stream().noneMatch(message::has)) {
+      throw new MalformedRequestException(MalformedRequestException.Kind.NO_TEXT, NO_TEXT);
     }
     return ChatMessage.of(message);
   }
@@ -75,7 +77,7 @@ public final class IncomingHookRequest {
       String key = e.getKey();
       String lower = key.toLowerCase(Locale.ROOT);
       JsonNode value = e.getValue();
-      if (STRING_FIELDS.contains(lower) || OBJECT_FIELDS.contains(lower) || lower.equals("attachments")) {
+      if (STRING_FIELDS.contains(lower) || OBJECT_FIELDS.contains(lower) || CONTENT_ARRAYS.contains(lower)) {
         key = lower;
         checkType(key, value);
         if (value.isNull()) {
@@ -98,15 +100,15 @@ public final class IncomingHookRequest {
       String expected = STRING_FIELDS.contains(key) ? "a string" : OBJECT_FIELDS.contains(key) ? "an object" : "an array";
       throw new MalformedRequestException("field '" + key + "' must be " + expected);
     }
-    if (key.equals("attachments")) {
+    if (CONTENT_ARRAYS.contains(key)) {
       for (JsonNode a : value) {
-        if (!a.isObject() && !a.isNull()) {
-          throw new MalformedRequestException("field 'attachments' must hold objects");
+        if (!a.isObject() && !(a.isNull() && key.equals("attachments"))) {
+          throw new MalformedRequestException("field '" + key + "' must hold objects");
         }
       }
-      if (value.size() > ChatMessage.MAX_ATTACHMENTS) {
-        throw new MalformedRequestException("too many attachments (more than " + ChatMessage.MAX_ATTACHMENTS + ")");
-      }
+    }
+    if (key.equals("attachments") && value.size() > ChatMessage.MAX_ATTACHMENTS) {
+      throw new MalformedRequestException("too many attachments (more than " + ChatMessage.MAX_ATTACHMENTS + ")");
     }
   }
 

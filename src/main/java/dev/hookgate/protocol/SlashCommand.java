@@ -6,24 +6,13 @@ import java.util.Map;
 
 /**
  * A slash-command invocation as Mattermost or Slack sends it (form fields of the POST body or GET
- * query). Optional fields are empty strings when absent; {@code fields} keeps every field received
- * (first value) for templates.
+ * query): the two fields the gateway itself needs, and every field received (first value, token
+ * dropped) for the job's templates.
  *
  * @see <a href="https://developers.mattermost.com/integrate/slash-commands/custom/">Mattermost custom slash commands</a>
  * @see <a href="https://docs.slack.dev/interactivity/implementing-slash-commands">Slack slash commands</a>
  */
-public record SlashCommand(
-    String command,
-    String text,
-    String responseUrl,
-    String teamId,
-    String teamDomain,
-    String channelId,
-    String channelName,
-    String userId,
-    String userName,
-    String triggerId,
-    Map<String, String> fields) {
+public record SlashCommand(String responseUrl, String userId, Map<String, String> fields) {
 
   /** Fields a chat server always sends, and without which hookgate cannot do its job. */
   public static final List<String> REQUIRED = List.of("response_url", "user_id", "channel_id");
@@ -49,15 +38,6 @@ public record SlashCommand(
     }
     Map<String, String> fields = new java.util.LinkedHashMap<>(form.firstValues());
     fields.remove("token");
-    return new SlashCommand(
-        get(form, "command"), get(form, "text"), get(form, "response_url"),
-        get(form, "team_id"), get(form, "team_domain"),
-        get(form, "channel_id"), get(form, "channel_name"),
-        get(form, "user_id"), get(form, "user_name"), get(form, "trigger_id"),
-        fields);
-  }
-
-  private static String get(FormData form, String name) {
-    return form.first(name).orElse("");
+    return new SlashCommand(form.first("response_url").orElseThrow(), form.first("user_id").orElseThrow(), fields);
   }
 }

@@ -11,8 +11,8 @@ import java.util.Optional;
 public final class TokenCheck {
   private TokenCheck() {}
 
-  /** The token a request presents: the Authorization header wins over the form field. */
-  public static Optional<String> presented(String authorizationHeader, Optional<String> formToken) {
+  /** The token of an {@code Authorization: Token <t>} (or {@code Bearer <t>}) header; empty for any other. */
+  public static Optional<String> presented(String authorizationHeader) {
     if (authorizationHeader != null) {
       String h = authorizationHeader.trim();
       int sp = h.indexOf(' ');
@@ -23,7 +23,7 @@ public final class TokenCheck {
         }
       }
     }
-    return formToken.filter(t -> !t.isEmpty());
+    return Optional.empty();
   }
 
   /** Constant-time comparison (for equal lengths; the length itself is not secret). */

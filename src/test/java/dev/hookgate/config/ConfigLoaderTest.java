@@ -2,6 +2,7 @@ package dev.hookgate.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -145,9 +146,82 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void unrelatedEnvironmentIsIgnored() {
-    GatewayConfig c = ConfigLoader.resolve(new JsonObject(), Map.of("HOOKGATE_NOPE", "x", "PATH", "/usr/bin"));
-    assertEquals(8080, c.http().port());
+  void aHookgateVariableThatNamesNoKeyIsAProblemSayingSo() {
+    assertEquals(List.of("HOOKGATE_NOPE: names no config key (HOOKGATE_<KEY>: the key in upper case, '.' and '-' "
+        + "as '_', e.g. HOOKGATE_HTTP_PORT for http.port)"),
+        problems(new JsonObject(), Map.of("HOOKGATE_NOPE", "x", "PATH", "/usr/bin")));
+  }
+
+  @Test
+  void otherVariablesAndTheFilesOwnPlaceholdersAreNotOverrides() {
+    JsonObject raw = new JsonObject("{\"response-url\":{\"allowed-hosts\":[\"${HOOKGATE_CHAT_HOST:-a.example.org}\"]}}");
+    GatewayConfig c = ConfigLoader.resolve(raw, Map.of("HOOKGATE_CHAT_HOST", "chat.example.org",
+        "HOOKGATE_LOG_LEVEL", "DEBUG", "PATH", "/usr/bin", "NOPE", "x"));
+    assertEquals("chat.example.org", c.responseUrl().allowedHosts().get(0).host());
+  }
+
+  @Test
+  void keysAbsentFromTheFileAreOverriddenToo() throws IOException {
+    Path dir = Files.createTempDirectory("tls");
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "-----BEGIN CERTIFICATE-----\n");
+    Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\n");
+    GatewayConfig c = ConfigLoader.resolve(ConfigParserTest.valid(), Map.of(
+        "HOOKGATE_SECURITY_AUTH_FAILURES_PER_MINUTE", "0",
+        "HOOKGATE_HTTP_TLS_CERT", cert.toString(), "HOOKGATE_HTTP_TLS_KEY", key.toString(),
+        "HOOKGATE_RESPONSE_URL_ALLOWED_HOSTS", "chat.example.org, http://127.0.0.1:8065",
+        "HOOKGATE_DELIVERY_BACKOFF", "2s,1m",
+        "HOOKGATE_DESTINATIONS_OPS_MAX_IN_FLIGHT", "3",
+        "HOOKGATE_COMMANDS_REPORT_REPLY_USERNAME", "reports"));
+    assertEquals(0, c.http().authFailuresPerMinute());
+    assertEquals(Optional.of(new HttpConfig.Tls(cert.toString(), key.toString())), c.http().tls());
+    assertEquals(List.of(new ResponseUrlConfig.AllowedHost("https", "chat.example.org", -1),
+        new ResponseUrlConfig.AllowedHost("http", "127.0.0.1", 8065)), c.responseUrl().allowedHosts());
+    assertEquals(List.of(Duration.ofSeconds(2), Duration.ofMinutes(1)), c.delivery().backoff());
+    assertEquals(3, c.destinations().get("ops").maxInFlight());
+    assertEquals(Optional.of("reports"), c.commands().get("report").reply().username());
+  }
+
+  @Test
+  void everyKeyOfTheReferenceIsOneTheParserKnows() {
+    JsonObject raw = ConfigParserTest.valid();
+    raw.put("schedules", new JsonObject("{\"daily\":{\"cron\":\"0 9 * * *\",\"destination\":\"ops\","
+        + "\"job\":{\"template\":\"x\"}}}"));
+    List<String> keys = new java.util.ArrayList<>(ConfigLoader.KEYS);
+    ConfigLoader.ENTRY_KEYS.forEach((section, entryKeys) -> raw.getJsonObject(section).fieldNames()
+        .forEach(name -> entryKeys.forEach(k -> keys.add(section + "." + name + "." + k))));
+    for (String key : keys) {
+      String var = ConfigLoader.variable(key.replace("[]", ""));
+      List<String> problems;
+      try {
+        ConfigLoader.resolve(raw, Map.of(var, "1"));
+        problems = List.of();
+      } catch (ConfigException e) {
+        problems = e.problems();
+      }
+      problems.forEach(p -> org.junit.jupiter.api.Assertions.assertFalse(
+          p.contains("unknown key") || p.contains("names no config key"), var + ": " + p));
+    }
+  }
+
+  @Test
+  void readGivesTheFileWholeAndRefusesWhatIsNotAConfig() throws IOException {
+    Path dir = Files.createTempDirectory("read");
+    Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+    assertEquals(new JsonObject(), ConfigLoader.read(empty.toString()));
+    Path yaml = Files.writeString(dir.resolve("ok.yaml"), "http: {port: 9090}\nlog: {format: json}\n");
+    assertEquals(new JsonObject("{\"http\":{\"port\":9090},\"log\":{\"format\":\"json\"}}"),
+        ConfigLoader.read(yaml.toString()));
+    Path list = Files.writeString(dir.resolve("list.yaml"), "- a\n- b\n");
+    assertEquals(List.of("config file " + list + ": must be a YAML mapping (http:, store:, commands:, ...)"),
+        assertThrows(ConfigException.class, () -> ConfigLoader.read(list.toString())).problems());
+    Path latin1 = Files.write(dir.resolve("latin1.yaml"), new byte[] {'a', ':', ' ', (byte) 0xe9, '\n'});
+    assertEquals(List.of("config file " + latin1 + ": is not valid UTF-8"),
+        assertThrows(ConfigException.class, () -> ConfigLoader.read(latin1.toString())).problems());
+    Path twice = Files.writeString(dir.resolve("twice.yaml"), "http: {port: 1}\nhttp: {port: 2}\n");
+    assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.read(twice.toString())).problems().get(0)
+        .contains("is not valid YAML"));
+    assertEquals(List.of("config file " + dir.resolve("none.yaml") + ": not found"),
+        assertThrows(ConfigException.class, () -> ConfigLoader.read(dir.resolve("none.yaml").toString())).problems());
   }
 
   @Test
@@ -169,12 +243,19 @@ class ConfigLoaderTest {
         Map.of("echo", c.commands().get("echo").ack(), "report", c.commands().get("report").ack()));
     assertEquals(new JobSpec.Template("## Commande reçue!\nPayload : {{text}}", Duration.ofMinutes(5)),
         c.commands().get("echo").job());
-    assertEquals(List.of("conf/scripts/report.sh", "{{text}}"), ((JobSpec.Exec) c.commands().get("report").job()).argv());
+    assertEquals(List.of("conf/scripts/report.sh", "--", "{{text}}"), ((JobSpec.Exec) c.commands().get("report").job()).argv());
     assertEquals(Duration.ofMinutes(10), c.commands().get("report").job().timeout());
     assertEquals(Optional.of("ops"), c.commands().get("report").reply().fallback());
     assertEquals(20, c.commands().get("report").maxQueued());
-    assertEquals(new HookConfig("alerts", "change-me-alerts-hook-key", "ops", Duration.ofSeconds(10)),
+    assertEquals(new HookConfig("alerts", "change-me-alerts-hook-key", "ops", Duration.ZERO),
         c.hooks().get("alerts"));
+  }
+
+  @Test
+  void shippedDefaultConfigDeliversAlertsWithoutAHold() throws IOException {
+    GatewayConfig c = ConfigLoader.resolve(defaultConfigFile(), Map.of());
+    assertEquals(Duration.ZERO, c.hooks().get("alerts").coalesce(), "no coalescing window on the alerts hook");
+    assertEquals(true, c.destinations().get("ops").coalesce(), "a backlog is still merged into few posts");
   }
 
   @Test

@@ -239,6 +239,16 @@ class ConfigParserTest {
   }
 
   @Test
+  void destinationCoalesceIsOnByDefaultAndCanBeTurnedOff() {
+    assertTrue(ConfigParser.parse(new JsonObject("{\"destinations\":{\"ops\":{\"url\":\"https://x/h\"}}}"))
+        .destinations().get("ops").coalesce());
+    assertEquals(false, ConfigParser.parse(new JsonObject(
+        "{\"destinations\":{\"ops\":{\"url\":\"https://x/h\",\"coalesce\":false}}}")).destinations().get("ops").coalesce());
+    assertEquals(List.of("destinations.ops.coalesce: \"often\" is not true or false"), problems(new JsonObject(
+        "{\"destinations\":{\"ops\":{\"url\":\"https://x/h\",\"coalesce\":\"often\"}}}")));
+  }
+
+  @Test
   void destinationUrlMustBeHttp() {
     assertEquals(List.of("destinations.ops.url: must start with http:// or https://"),
         problems(new JsonObject("{\"destinations\":{\"ops\":{\"url\":\"ftp://x\"}}}")));

@@ -136,7 +136,7 @@ class CoalescerTest {
   @Test
   void mergedTextOnlyMessagesHaveNoAttachmentsField() {
     Coalescer.Batch batch = Coalescer.take(List.of(text(1, "a"), text(2, "b")), MAX);
-    assertFalse(batch.message().toJson().has("attachments"));
+    assertFalse(dev.hookgate.protocol.ChatJson.parse(batch.message().encode()).has("attachments"));
   }
 
   @Test

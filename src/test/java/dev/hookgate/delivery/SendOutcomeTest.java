@@ -31,7 +31,7 @@ class SendOutcomeTest {
     assertEquals(new SendOutcome.Delivered("HTTP 200: ok"), classify(200, "ok", false));
     assertEquals(new SendOutcome.Delivered("HTTP 200"), classify(200, "", false));
     assertEquals(new SendOutcome.Delivered("HTTP 200"), classify(200, null, false));
-    assertEquals(new SendOutcome.Retry("HTTP 502"), classify(502, " \n ", false));
+    assertEquals(new SendOutcome.ServerError(502, "HTTP 502"), classify(502, " \n ", false));
   }
 
   @Test
@@ -56,8 +56,8 @@ class SendOutcomeTest {
   @ParameterizedTest(name = "HTTP {0}")
   @ValueSource(ints = {500, 502, 503, 504, 599, 408})
   void serverErrorsAndRequestTimeoutAreRetried(int status) {
-    assertInstanceOf(SendOutcome.Retry.class, classify(status, "oops", false));
-    assertInstanceOf(SendOutcome.Retry.class, classify(status, INVALID_WEBHOOK, true));
+    assertInstanceOf(SendOutcome.ServerError.class, classify(status, "oops", false));
+    assertInstanceOf(SendOutcome.ServerError.class, classify(status, INVALID_WEBHOOK, true));
   }
 
   @ParameterizedTest(name = "HTTP {0} [{1}] on response_url")

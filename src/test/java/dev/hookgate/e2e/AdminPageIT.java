@@ -58,9 +58,8 @@ class AdminPageIT {
           hooks:
             alerts: {key: %s, destination: ops}
           """.formatted(ADMIN, chat.incomingHookUrl("opsid"), KEY));
-      int port = GatewayProcess.freePort();
-      try (GatewayProcess gw = GatewayProcess.start(dir, config, port, Map.of())) {
-        String base = "http://127.0.0.1:" + port;
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+        String base = "http://127.0.0.1:" + gw.port();
 
         // the chat server refuses the message for good: a dead letter
         chat.failFor(60_000, 403);
@@ -74,6 +73,10 @@ class AdminPageIT {
         long id = dead.getLong("id");
         assertTrue(dead.getString("last_error").contains("HTTP 403"), dead.encode());
         assertTrue(chat.postsTo("/hooks/opsid").isEmpty());
+        JsonObject ops = history(base, "ops");
+        assertEquals(60, ops.getJsonArray("accepted").size(), ops.encode());
+        assertEquals(1, sum(ops, "accepted"), ops.encode());
+        assertEquals(1, sum(ops, "dead"), ops.encode());
 
         // the browser: token, dead-letter table, Retry, delivered table
         String output = runBrowser(base, gw);
@@ -89,6 +92,19 @@ class AdminPageIT {
         assertTrue(Files.size(SCREENSHOT) > 0, "no screenshot at " + SCREENSHOT.toAbsolutePath());
       }
     }
+  }
+
+  /** A destination's last hour from /api/history. */
+  static JsonObject history(String base, String destination) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/history"))
+        .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return new JsonObject(r.body()).getJsonArray("destinations").stream().map(JsonObject.class::cast)
+        .filter(d -> d.getString("destination").equals(destination)).findFirst().orElseThrow();
+  }
+
+  static double sum(JsonObject history, String series) {
+    return history.getJsonArray(series).stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
   }
 
   /** Runs admin-page.mjs; returns its output, or fails with it (and the gateway's log tail). */

@@ -47,6 +47,7 @@ public final class FakeChatServer implements AutoCloseable {
   private volatile double ratePerSecond;
   private volatile long nextAllowed;
   private volatile long latencyMs;
+  private volatile boolean blocksAreContent;
 
   private FakeChatServer(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -102,6 +103,11 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   /** Every incoming-hook answer waits this long. */
+  /** Incoming hooks accept a payload with {@code blocks} and no text, as Slack's do (Mattermost's refuse it). */
+  public void acceptBlocksLikeSlack() {
+    blocksAreContent = true;
+  }
+
   public void latency(long millis) {
     latencyMs = millis;
   }
@@ -203,7 +209,8 @@ public final class FakeChatServer implements AutoCloseable {
       error(ctx, 400, "web.incoming_webhook.parse.app_error", "Unable to parse incoming data.");
       return;
     }
-    if (body.getString("text", "").isEmpty() && body.getValue("attachments") == null) {
+    if (body.getString("text", "").isEmpty() && body.getValue("attachments") == null
+        && !(blocksAreContent && body.getValue("blocks") != null)) {
       error(ctx, 400, "web.incoming_webhook.text.app_error", "No text specified.");
       return;
     }

@@ -21,8 +21,7 @@ class HotReloadIT {
   void addedCommandAnswersAndBrokenEditIsRefused() throws Exception {
     Path config = dir.resolve("hookgate.yaml");
     Files.writeString(config, config("one"));
-    int port = GatewayProcess.freePort();
-    try (GatewayProcess gw = GatewayProcess.start(dir, config, port, Map.of())) {
+    try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
       assertEquals(200, gw.postForm("/commands/one", form()).statusCode());
       assertEquals(404, gw.postForm("/commands/two", form()).statusCode());
 
@@ -38,6 +37,66 @@ class HotReloadIT {
       Files.setLastModifiedTime(config, Files.getLastModifiedTime(config)); // the scan may also see it
       new ProcessBuilder("kill", "-HUP", String.valueOf(gw.process().pid())).start().waitFor();
       await("command three after SIGHUP", 10_000, () -> status(gw, "/commands/three") == 200);
+    }
+  }
+
+  @Test
+  void emptiedFileIsRefusedAndTheGatewayKeepsServing() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start()) {
+      Path config = dir.resolve("hookgate.yaml");
+      String yaml = config("one") + "security: {auth-failures-per-minute: 3}\n"
+          + "destinations:\n  ops: {url: \"" + chat.incomingHookUrl("opsid") + "\", rate-per-second: 100, burst: 100}\n"
+          + "hooks:\n  alerts: {key: " + KEY + ", destination: ops}\n";
+      Files.writeString(config, yaml);
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+        assertEquals(0, new ProcessBuilder("sh", "-c", ": > hookgate.yaml").directory(dir.toFile()).start().waitFor());
+        await("the refusal in the log", 10_000, () -> output(gw).contains("config reload refused (file changed), "
+            + "the running config stays: the file defines no command, hook, destination or schedule"));
+        for (int i = 0; i < 10; i++) { // more than the 3 failures a minute: none of these counts as one
+          assertEquals(200, gw.postForm("/commands/one", form()).statusCode(), "command " + i);
+          assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"during " + i + "\"}").statusCode(), "hook " + i);
+        }
+        await("every post delivered", 15_000, () -> RelayE2ETest.lines(chat).size() == 10);
+
+        Files.writeString(config, yaml.replace("one", "two"));
+        await("the restored file is applied", 10_000, () -> status(gw, "/commands/two") == 200);
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"after\"}").statusCode());
+      }
+    }
+  }
+
+  static final String KEY = "reloadhookkey0123456789a";
+
+  @Test
+  void editedAdminTokenAndDestinationUrlApplyAtOnce() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start()) {
+      Path config = dir.resolve("hookgate.yaml");
+      String yaml = config("one") + "admin: {token: first-admin-token-0123456789}\n"
+          + "destinations:\n  ops: {url: \"" + chat.incomingHookUrl("before") + "\"}\n"
+          + "hooks:\n  alerts: {key: " + KEY + ", destination: ops}\n";
+      Files.writeString(config, yaml);
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"one\"}").statusCode());
+        await("the first post", 10_000, () -> chat.postsTo("/hooks/before").size() == 1);
+
+        Files.writeString(config, yaml.replace("first-admin-token", "other-admin-token")
+            .replace("/hooks/before", "/hooks/after"));
+        await("the new admin token", 10_000, () -> admin(gw, "other-admin-token-0123456789") == 200);
+        assertEquals(401, admin(gw, "first-admin-token-0123456789"));
+        assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"two\"}").statusCode());
+        await("the post at the new URL", 10_000, () -> chat.postsTo("/hooks/after").size() == 1);
+        assertEquals(1, chat.postsTo("/hooks/before").size());
+      }
+    }
+  }
+
+  static int admin(GatewayProcess gw, String token) {
+    try {
+      return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + gw.port() + "/api/queues")).header("Authorization", "Bearer " + token)
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+    } catch (Exception e) {
+      return -1;
     }
   }
 

@@ -19,7 +19,7 @@ class JsonLogIT {
   void everyLineIsAJsonObjectWithTheMessage() throws Exception {
     Path config = dir.resolve("hookgate.yaml");
     Files.writeString(config, "store: {path: data/hookgate.db}\nlog: {format: json}\n");
-    try (GatewayProcess gw = GatewayProcess.start(dir, config, GatewayProcess.freePort(), Map.of())) {
+    try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
       assertEquals(400, gw.postJson("/hooks/nosuchkey0123456789", "{\"text\":\"x\"}").statusCode());
       gw.terminate();
       List<String> lines = gw.output().lines().filter(l -> !l.isBlank()).toList();

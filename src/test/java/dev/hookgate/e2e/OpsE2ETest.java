@@ -19,14 +19,29 @@ class OpsE2ETest {
   static final String KEY = "opskey0123456789abcdef00";
 
   @Test
-  void healthReportsTheStoreAndVerticles() throws Exception {
+  void healthIsUpWithEachCheckUpThen503WhileStopping() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat))) {
       HttpResponse<String> r = gw.get("/health");
       assertEquals(200, r.statusCode());
       JsonObject health = new JsonObject(r.body());
       assertEquals("UP", health.getString("status"));
-      assertTrue(r.body().contains("\"store\"") && r.body().contains("\"verticles\""), r.body());
+      assertEquals(java.util.Map.of("store", "UP", "deliveries", "UP", "verticles", "UP"), checks(health), r.body());
+
+      gw.gateway().services().ready().set(false); // what a stop does first
+      HttpResponse<String> stopping = gw.get("/health");
+      assertEquals(503, stopping.statusCode(), stopping.body());
+      JsonObject down = new JsonObject(stopping.body());
+      assertEquals("DOWN", down.getString("outcome", down.getString("status")), stopping.body());
+      assertEquals(java.util.Map.of("store", "UP", "deliveries", "UP", "verticles", "DOWN"), checks(down), stopping.body());
     }
+  }
+
+  /** Each named check of a vertx-health-check answer and its status. */
+  static java.util.Map<String, String> checks(JsonObject health) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+        .forEach(c -> out.put(c.getString("id"), c.getString("status")));
+    return out;
   }
 
   @Test

@@ -53,11 +53,10 @@ class ShutdownIT {
           hooks:
             alerts: {key: %5$s, destination: ops}
           """.formatted(chat.port(), chat.incomingHookUrl("opsid"), TOKEN, slow, KEY));
-      int port = GatewayProcess.freePort();
       String quickUrl = chat.issueResponseUrl();
       String slowUrl = chat.issueResponseUrl();
       List<String> notifications = new ArrayList<>();
-      try (GatewayProcess gw = GatewayProcess.start(dir, config, port, Map.of())) {
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
         chat.failFor(60_000, 503); // the destination is down: notifications pile up
         for (int i = 0; i < 20; i++) {
           notifications.add("queued " + i);
@@ -77,7 +76,7 @@ class ShutdownIT {
         assertTrue(log.contains("still running after the grace period"), log);
       }
       chat.failFor(0, 503);
-      try (GatewayProcess again = GatewayProcess.start(dir, config, port, Map.of())) {
+      try (GatewayProcess again = GatewayProcess.start(dir, config, Map.of())) {
         String quickPath = quickUrl.substring(quickUrl.indexOf("/hooks/"));
         String slowPath = slowUrl.substring(slowUrl.indexOf("/hooks/"));
         await("the quick job's reply, once", 20_000, () -> chat.postsTo(quickPath).size() == 1);

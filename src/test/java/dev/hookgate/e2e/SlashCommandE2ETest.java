@@ -148,27 +148,67 @@ class SlashCommandE2ETest {
   }
 
   @Test
-  void fixtureRequestFromMattermostIsAckedAndTheSeedEchoIsPostedInTheChannel() throws Exception {
-    String fixture = Files.readString(Path.of("/dev/null"));
-    String responseUrl = chat.issueResponseUrl();
-    // the body of shared/fixtures/mattermost-slash-command-post.http, byte for byte, with our response_url
-    String body = "channel_id=4xp9fdt8cbn8pjqzhpq7b8w4aa&channel_name=town-square&command=%2Freport&response_url="
-        + URLEncoder.encode(responseUrl, StandardCharsets.UTF_8)
-        + "&team_domain=picasoft&team_id=8rcddx9aqbfyzdqyo3pjbb1rrc&text=weekly++--format%3Dcsv%0Asecond+line"
-        + "&token=xdt3bq8kyjgbxfyhsnd4c1nqwe&trigger_id=MTAwMDpxNWd0dWFmNm5mZ2ptcmR1N2o0Z3I0ZHo5dzoxNzY0MzE2ODAwMDAwOk1FWUNJUUM%3D"
-        + "&user_id=ufq7h5ny5jgfxmjbuhbwcd3qke&user_name=quentin" + fixture;
-    HttpResponse<String> ack = gw.postForm("/commands/echo", body, "Authorization", "Token " + TOKEN,
-        "Accept", "application/json", "User-Agent", "Mattermost-Bot/1.1");
+  void fixtureRequestFromMattermostSentByteForByteIsAckedAndTheSeedEchoIsQueuedForItsResponseUrl() throws Exception {
+    byte[] fixture = Files.readAllBytes(dev.hookgate.Fixtures.DIR.resolve("mattermost-slash-command-post.http"));
+    // the fixture's own command, token and response_url host; nothing here talks to team.example.org but the
+    // delivery attempt, which this test does not wait for
+    try (TestGateway mattermostGw = TestGateway.start("""
+        store: {path: "${DB}"}
+        response-url: {allowed-hosts: [team.example.org]}
+        commands:
+          report:
+            token: xdt3bq8kyjgbxfyhsnd4c1nqwe
+            ack: "Command received, job {{job_id}}."
+            job: {template: "## Commande reçue!\\nPayload : {{text}}"}
+            reply: {response-type: in_channel}
+        """);
+         java.net.Socket socket = new java.net.Socket("127.0.0.1", mattermostGw.gateway().port())) {
+      socket.getOutputStream().write(fixture);
+      socket.getOutputStream().flush();
+      String answer = readOneResponse(socket);
 
-    assertEquals(200, ack.statusCode());
-    assertEquals("application/json", ack.headers().firstValue("content-type").orElse(""));
-    JsonObject json = new JsonObject(ack.body());
-    assertEquals("ephemeral", json.getString("response_type"));
-    assertTrue(json.getString("text").matches("Command received, job [0-9a-f-]{36}\\."), json.getString("text"));
+      assertTrue(answer.startsWith("HTTP/1.1 200 "), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("\r\ncontent-type: application/json\r\n"), answer);
+      JsonObject json = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertEquals("ephemeral", json.getString("response_type"));
+      assertTrue(json.getString("text").matches("Command received, job [0-9a-f-]{36}\\."), json.getString("text"));
 
-    FakeChatServer.Post post = awaitPosts(responseUrl, 1).get(0);
-    assertEquals("in_channel", post.body().getString("response_type"));
-    assertEquals("## Commande reçue!\nPayload : weekly  --format=csv\nsecond line", post.text());
+      var store = mattermostGw.gateway().services().store();
+      await("the echo queued for the fixture's response_url", 10_000, () -> {
+        List<dev.hookgate.store.Delivery> all = new java.util.ArrayList<>();
+        for (dev.hookgate.store.DeliveryState state : dev.hookgate.store.DeliveryState.values()) {
+          all.addAll(store.deliveries(state, 10).toCompletionStage().toCompletableFuture().join());
+        }
+        return all.stream().anyMatch(d ->
+            "https://team.example.org/hooks/commands/s3kfq1w9bjfgfxz8ud5r7hyx1c".equals(d.responseUrl())
+                && d.message().text().equals("## Commande reçue!\nPayload : weekly  --format=csv\nsecond line")
+                && "in_channel".equals(d.message().responseType()));
+      });
+    }
+  }
+
+  /** One HTTP/1.1 response with a Content-Length, read from a kept-alive connection. */
+  static String readOneResponse(java.net.Socket socket) throws Exception {
+    socket.setSoTimeout(10_000);
+    java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+    java.io.InputStream in = socket.getInputStream();
+    while (true) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      got.write(b);
+      String text = got.toString(StandardCharsets.UTF_8);
+      int end = text.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(text);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        if (got.size() >= end + 4 + length) {
+          break;
+        }
+      }
+    }
+    return got.toString(StandardCharsets.UTF_8);
   }
 
   @Test
@@ -201,7 +241,8 @@ class SlashCommandE2ETest {
   }
 
   @Test
-  void execJobsSeeOnlyASafeEnvironmentNotTheGatewaysSecrets() throws Exception {
+  // the gateway's own secrets in its environment (HOOKGATE_ADMIN_TOKEN...): JobsIT, against the fat jar
+  void execJobsInheritOnlyTheAllowedVariablesBesideTheirEnvAndHookgateFields() throws Exception {
     String responseUrl = chat.issueResponseUrl();
     invoke("envnames", "", responseUrl);
     java.util.Set<String> allowed = new java.util.HashSet<>(java.util.Set.of("PATH", "HOME", "LANG", "LC_ALL",

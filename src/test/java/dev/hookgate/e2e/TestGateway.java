@@ -65,6 +65,11 @@ public final class TestGateway implements AutoCloseable {
     return gateway;
   }
 
+  /** The gateway's Vert.x (its event bus answers the verticles' queries). */
+  public Vertx vertx() {
+    return vertx;
+  }
+
   public String url(String path) {
     return "http://127.0.0.1:" + gateway.port() + path;
   }

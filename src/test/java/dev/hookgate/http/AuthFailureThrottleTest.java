@@ -63,8 +63,8 @@ class AuthFailureThrottleTest {
 
   @Test
   void hookKeysAreMaskedInLogPaths() {
-    assertEquals("/hooks/abcd…", HttpVerticle.maskedPath("/hooks/abcdefghijklmnopqrst"));
-    assertEquals("/hooks/…", HttpVerticle.maskedPath("/hooks/abc"));
-    assertEquals("/commands/echo", HttpVerticle.maskedPath("/commands/echo"));
+    assertEquals("/hooks/abcd…", LogText.maskedPath("/hooks/abcdefghijklmnopqrst"));
+    assertEquals("/hooks/…", LogText.maskedPath("/hooks/abc"));
+    assertEquals("/commands/echo", LogText.maskedPath("/commands/echo"));
   }
 }

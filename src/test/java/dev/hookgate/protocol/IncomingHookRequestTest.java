@@ -17,6 +17,11 @@ import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class IncomingHookRequestTest {
+  /** The message as it goes on the wire, as a tree. */
+  static com.fasterxml.jackson.databind.node.ObjectNode json(ChatMessage m) {
+    return (com.fasterxml.jackson.databind.node.ObjectNode) ChatJson.parse(m.encode());
+  }
+
   private static final String FORM = "application/x-www-form-urlencoded";
 
   private static ChatMessage parse(String contentType, String body) {
@@ -81,7 +86,7 @@ class IncomingHookRequestTest {
   void keysAreMatchedCaseInsensitivelyAndStoredLowerCase() {
     ChatMessage m = parse(null, "{\"Text\":\"hi\",\"USERNAME\":\"bot\",\"Icon_Url\":\"https://i/x.png\",\"Channel\":\"#ops\"}");
     assertEquals("hi", m.text());
-    ObjectNode json = m.toJson();
+    ObjectNode json = json(m);
     assertEquals("bot", json.get("username").asText());
     assertEquals("https://i/x.png", json.get("icon_url").asText());
     assertEquals("#ops", json.get("channel").asText());
@@ -91,7 +96,7 @@ class IncomingHookRequestTest {
 
   @Test
   void unknownKeysArePassedThroughUntouched() {
-    ObjectNode json = parse(null, "{\"text\":\"hi\",\"Response_Type\":\"in_channel\",\"extra\":{\"a\":1}}").toJson();
+    ObjectNode json = json(parse(null, "{\"text\":\"hi\",\"Response_Type\":\"in_channel\",\"extra\":{\"a\":1}}"));
     assertEquals("in_channel", json.get("Response_Type").asText());
     assertEquals(1, json.get("extra").get("a").asInt());
   }
@@ -100,7 +105,7 @@ class IncomingHookRequestTest {
   void rawNewlineAndTabInTextAreEscapedOnRetry() {
     ChatMessage m = parse("application/json", "{\"text\": \"line one\nline\ttwo\", \"username\": \"bot\"}");
     assertEquals("line one\nline\ttwo", m.text());
-    assertEquals("bot", m.toJson().get("username").asText());
+    assertEquals("bot", json(m).get("username").asText());
   }
 
   @Test
@@ -132,10 +137,25 @@ class IncomingHookRequestTest {
 
   @ParameterizedTest(name = "body {0}")
   @ValueSource(strings = {"{}", "{\"username\":\"bot\"}", "{\"text\":\"\"}", "{\"text\":null}",
-      "{\"attachments\":null}", "{\"text\":\"\",\"attachments\":null}"})
+      "{\"attachments\":null}", "{\"text\":\"\",\"attachments\":null}", "{\"blocks\":null}"})
   void neitherTextNorAttachmentsIsNoTextSpecified(String body) {
     assertEquals("No text specified.", refused("application/json", body).getMessage());
     assertEquals("No text specified.", IncomingHookRequest.NO_TEXT);
+  }
+
+  @Test
+  void slackBlocksWithoutTextAreContentAndPassUnchanged() {
+    String blocks = "[{\"type\":\"section\",\"text\":{\"type\":\"mrkdwn\",\"text\":\"*Deploy* done\"}},"
+        + "{\"type\":\"divider\"}]";
+    ChatMessage m = parse("application/json", "{\"blocks\":" + blocks + "}");
+    assertEquals("", m.text());
+    assertEquals("{\"blocks\":" + blocks + "}", m.encode());
+  }
+
+  @Test
+  void blocksMustBeAnArrayOfObjects() {
+    assertEquals("field 'blocks' must be an array", refused(null, "{\"blocks\":{}}").getMessage());
+    assertEquals("field 'blocks' must hold objects", refused(null, "{\"blocks\":[1]}").getMessage());
   }
 
   @Test
@@ -152,7 +172,7 @@ class IncomingHookRequestTest {
     assertEquals(1, m.attachments().size());
     assertEquals("[FIRING:1] DiskFull (vm-42 page)", m.attachments().get(0).get("title").asText());
     assertEquals("danger", m.attachments().get(0).get("color").asText());
-    ObjectNode json = m.toJson();
+    ObjectNode json = json(m);
     assertEquals("#ops", json.get("channel").asText());
     assertEquals("Alertmanager", json.get("username").asText());
   }
@@ -200,7 +220,7 @@ class IncomingHookRequestTest {
 
   @Test
   void nullKnownFieldsAreDropped() {
-    ObjectNode json = parse(null, "{\"text\":\"x\",\"username\":null,\"props\":null}").toJson();
+    ObjectNode json = json(parse(null, "{\"text\":\"x\",\"username\":null,\"props\":null}"));
     assertFalse(json.has("username"));
     assertFalse(json.has("props"));
   }

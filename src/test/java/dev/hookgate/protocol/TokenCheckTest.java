@@ -22,36 +22,14 @@ class TokenCheckTest {
       "'  Token   abc  '                  | abc",
   })
   void authorizationHeaderWithTokenOrBearerSchemeIsRead(String header, String token) {
-    assertEquals(Optional.of(token), TokenCheck.presented(header, Optional.empty()));
+    assertEquals(Optional.of(token), TokenCheck.presented(header));
   }
 
-  @Test
-  void headerWinsOverFormToken() {
-    assertEquals(Optional.of("from-header"), TokenCheck.presented("Token from-header", Optional.of("from-form")));
-    assertEquals(Optional.of("from-header"), TokenCheck.presented("Bearer from-header", Optional.of("from-form")));
-  }
-
-  @Test
-  void formTokenIsUsedWithoutHeader() {
-    assertEquals(Optional.of("from-form"), TokenCheck.presented(null, Optional.of("from-form")));
-  }
-
-  @ParameterizedTest(name = "[{0}] falls back to the form token")
+  @ParameterizedTest(name = "[{0}] presents nothing")
   @NullSource
   @ValueSource(strings = {"", "Token", "Basic dXNlcjpwYXNz", "Tokenabc", " ", "Token "})
-  void headerWithoutAUsableSchemeFallsBackToTheFormToken(String header) {
-    assertEquals(Optional.of("form"), TokenCheck.presented(header, Optional.of("form")));
-  }
-
-  @Test
-  void noTokenAnywhereIsEmpty() {
-    assertEquals(Optional.empty(), TokenCheck.presented(null, Optional.empty()));
-    assertEquals(Optional.empty(), TokenCheck.presented("Basic x", Optional.empty()));
-  }
-
-  @Test
-  void emptyFormTokenIsNoToken() {
-    assertEquals(Optional.empty(), TokenCheck.presented(null, Optional.of("")));
+  void headerWithoutAUsableSchemePresentsNoToken(String header) {
+    assertEquals(Optional.empty(), TokenCheck.presented(header));
   }
 
   @Test

@@ -1,0 +1,93 @@
+package dev.hookgate.delivery;
+
+import dev.hookgate.Services;
+import dev.hookgate.outbound.OutboundClient;
+import dev.hookgate.outbound.Reply;
+import dev.hookgate.protocol.CommandReply;
+import dev.hookgate.protocol.SafeText;
+import dev.hookgate.store.Delivery;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Makes one post: to a destination's URL, or to a response_url once its host is allowed and its
+ * budget (5 uses in 30 minutes, counted in the store) has a use left. The future holds the outcome
+ * (null when nothing was posted) and the {@link Decision} on it; it never fails but for the store.
+ */
+final class Poster {
+  /** Mattermost and Slack: a response_url takes 5 posts within 30 minutes. */
+  static final int RESPONSE_URL_USES = 5;
+  static final long RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
+  /** The chat server's answer is only classified: a few KiB of its body are enough. */
+  static final int MAX_RESPONSE_BYTES = 8 * 1024;
+
+  /** A post's outcome ({@code null}: not posted) and what to do with its deliveries. */
+  record Result(SendOutcome outcome, Decision decision) {}
+
+  private final Services services;
+  private final OutboundClient client;
+  private final DeliveryDecider decider;
+
+  Poster(Services services, OutboundClient client, DeliveryDecider decider) {
+    this.services = services;
+    this.client = client;
+    this.decider = decider;
+  }
+
+  Future<Result> post(LaneScheduler.Post post) {
+    List<Delivery> ds = post.batch().deliveries();
+    if (post.destination() != null) {
+      return send(post.destination().url(), post, false);
+    }
+    Delivery head = ds.get(0);
+    String url = head.responseUrl();
+    if (!services.config().responseUrl().allows(url)) {
+      return Future.succeededFuture(new Result(null,
+          new Decision.Dead("response_url host is not in response-url.allowed-hosts")));
+    }
+    return services.store().tryUseResponseUrl(head.jobId(), services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
+        .compose(ok -> {
+          if (ok) {
+            return send(url, post, true);
+          }
+          services.metrics().responseUrlExhausted();
+          return Future.succeededFuture(new Result(null,
+              decider.budgetSpent(attempt(post), services.config().destinations().keySet())));
+        });
+  }
+
+  private Future<Result> send(String url, LaneScheduler.Post post, boolean responseUrl) {
+    Buffer body = Buffer.buffer(post.batch().message().encode());
+    return client.send(HttpMethod.POST, url, Map.of("content-type", "application/json"), body,
+            services.config().delivery().requestTimeout())
+        .map(reply -> {
+          SendOutcome outcome = switchOn(reply, url, responseUrl);
+          return new Result(outcome, decider.decide(outcome, attempt(post), services.config().delivery(),
+              services.config().destinations().keySet()));
+        });
+  }
+
+  private SendOutcome switchOn(Reply reply, String url, boolean responseUrl) {
+    if (reply instanceof Reply.Answered a) {
+      return SendOutcome.classify(a.status(), a.retryAfter(), SafeText.scrub(a.body(), url), responseUrl,
+          services.now());
+    }
+    return new SendOutcome.Unanswered(((Reply.Unanswered) reply).kind());
+  }
+
+  /** The deliveries of a post as the decision needs them. */
+  private static DeliveryDecider.Attempt attempt(LaneScheduler.Post post) {
+    List<Delivery> ds = post.batch().deliveries();
+    int attempts = ds.stream().mapToInt(Delivery::attempts).max().orElse(0);
+    long oldest = ds.stream().mapToLong(Delivery::createdAt).min().orElse(0);
+    if (post.destination() != null) {
+      return DeliveryDecider.Attempt.toDestination(attempts, oldest);
+    }
+    Delivery head = ds.get(0); // a batch shares its envelope (so its response_type) and its job
+    return DeliveryDecider.Attempt.toResponseUrl(CommandReply.EPHEMERAL.equals(head.message().responseType()),
+        head.fallback(), attempts, oldest);
+  }
+}

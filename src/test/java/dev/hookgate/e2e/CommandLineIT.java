@@ -1,0 +1,72 @@
+package dev.hookgate.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fat jar's command line: --help, --version, and the version where ops look for it. */
+class CommandLineIT {
+  @TempDir Path dir;
+
+  record Run(int exit, String out) {}
+
+  static Run run(String... args) throws Exception {
+    List<String> cmd = new java.util.ArrayList<>(List.of(GatewayProcess.javaBin(), "-jar",
+        GatewayProcess.jar().toAbsolutePath().toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    return new Run(p.waitFor(), out);
+  }
+
+  /** The version the build gave the jar (the pom's, through the manifest). */
+  static String builtVersion() throws Exception {
+    String pom = Files.readString(Path.of("pom.xml"));
+    int artifact = pom.indexOf("<artifactId>hookgate</artifactId>");
+    int start = pom.indexOf("<version>", artifact) + "<version>".length();
+    return pom.substring(start, pom.indexOf("</version>", start));
+  }
+
+  @Test
+  void helpPrintsUsageOptionsExitCodesAndWhereTheConfigReferenceIs() throws Exception {
+    Run help = run("--help");
+    assertEquals(0, help.exit(), help.out());
+    assertTrue(help.out().startsWith("usage: java -jar hookgate.jar"), help.out());
+    for (String expected : List.of("--config FILE", "--check-config", "--version", "exit codes:", "3  invalid config",
+        "2  bad arguments", "HOOKGATE_<KEY>", "config reference: README.md", "\"Configuration\"")) {
+      assertTrue(help.out().contains(expected), "help names " + expected + ":\n" + help.out());
+    }
+  }
+
+  @Test
+  void versionPrintsTheBuiltVersion() throws Exception {
+    Run version = run("--version");
+    assertEquals(0, version.exit(), version.out());
+    assertEquals("hookgate " + builtVersion(), version.out().strip());
+  }
+
+  @Test
+  void unknownArgumentIsExitTwoWithTheUsage() throws Exception {
+    Run bad = run("--frobnicate");
+    assertEquals(2, bad.exit(), bad.out());
+    assertTrue(bad.out().contains("unknown argument --frobnicate") && bad.out().contains("usage:"), bad.out());
+  }
+
+  @Test
+  void theVersionIsInTheStartLineAndInBuildInfo() throws Exception {
+    Path config = dir.resolve("hookgate.yaml");
+    Files.writeString(config, "store: {path: data/hookgate.db}\n");
+    try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+      String version = builtVersion();
+      assertTrue(gw.output().contains("hookgate " + version + " starting"), gw.output());
+      assertTrue(gw.get("/metrics").body().contains("hookgate_build_info{version=\"" + version + "\"} 1"),
+          "build info in /metrics");
+    }
+  }
+}
