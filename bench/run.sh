@@ -38,7 +38,8 @@
 #
 # Knobs (environment): BENCH_DURATION (10s), BENCH_WARMUP (5s), BENCH_RELAY_WARMUP (10s),
 # BENCH_ROUND (10s), BENCH_SLOW_JOB_MS (200), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
-# BENCH_DRAIN_MAX (60: seconds to wait for a run's replies or deliveries), BENCH_FILL_ROWS
+# BENCH_DRAIN_MAX (150: seconds to wait for a run's replies or deliveries; the next run waits
+# for the backlog of the one before, so that it does not compete), BENCH_FILL_ROWS
 # (1000000; 0 skips), BENCH_LATENCY_RATE (1000), BENCH_LATENCY_SECONDS (10; 0 skips),
 # BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_JAVA_OPTS (extra JVM flags, every JVM), BENCH_LOG_LEVEL
 # (gateway log level, INFO), BENCH_KEEP=1 (keep the temp folder with logs and stores).
@@ -56,7 +57,7 @@ ROUND=${BENCH_ROUND:-10s}
 SLOW_JOB_MS=${BENCH_SLOW_JOB_MS:-200}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
-DRAIN_MAX=${BENCH_DRAIN_MAX:-60}
+DRAIN_MAX=${BENCH_DRAIN_MAX:-150}
 FILL_ROWS=${BENCH_FILL_ROWS:-1000000}
 LATENCY_RATE=${BENCH_LATENCY_RATE:-1000}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10}
@@ -387,7 +388,7 @@ ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
 errs() { local n=${R[$1.non2xx]} e=${R[$1.errors]}; if [ "$n" -eq 0 ] && [ "$e" -eq 0 ]; then echo 0; else echo "$n non-2xx, $e socket"; fi; }
 replies_row() { # LABEL TITLE
   local note="all delivered"
-  [ "${R[$1.missing]}" -gt 0 ] && note="**${R[$1.missing]} MISSING**"
+  [ "${R[$1.missing]}" -gt 0 ] && note="**$(num "${R[$1.missing]}") not delivered after ${DRAIN_MAX} s**"
   printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$(num "${R[$1.ok]}")" "$(num "${R[$1.delivered]}")" \
     "${R[$1.extra]}" "$note" "$(errs "$1")"
 }
