@@ -443,7 +443,7 @@ mkdir -p "$RESULTS"
     printf '| **hookgate** slow command, round %s | %s | %s / %s | | | |\n' "$i" "$(num "${R[gw-slow-$i.rps]}")" "$(ms "${R[gw-slow-$i.p50_us]}")" "$(ms "${R[gw-slow-$i.p99_us]}")"
   done
   echo
-  echo "Delivered/s = distinct replies (or relay lines) the sink got for that run ÷ time from the start of wrk to the last arrival. CPU per message = utime+stime of that process over the run and its backlog ÷ requests acked. Store operations = the delta of \`hookgate_store_operations_total\` (gateway /metrics, by operation) over the run and its backlog ÷ requests acked."
+  echo "Delivered/s = distinct replies (or relay lines) the sink got for that run ÷ time from the start of wrk to the last arrival. CPU per message = utime+stime of that process over the run and its backlog ÷ messages handled (the larger of acked and delivered: wrk does not count the requests in flight when it stops; acked for the routes that do not forward). Store operations = the delta of \`hookgate_store_operations_total\` (gateway /metrics, by operation) over the run and its backlog ÷ messages handled, zero counts left out."
   echo
   echo "| every reply and message counted | acked (2xx counted by wrk) | delivered (distinct) | duplicates / posts | missing | errors |"
   echo "|---|---:|---:|---:|---|---|"
