@@ -50,21 +50,12 @@ SETTLE_MAX=${BENCH_SETTLE_MAX:-15}
 PG_URI=${BENCH_PG_URI:-postgresql://postgres@127.0.0.1:5432/postgres}
 read -r -a SCENARIOS <<< "${BENCH_PG_SCENARIOS:-sqlite pg1 pg2}"
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
-MVN=(mvn -B -ntp -q)
 
-log() { printf '[bench-pg %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=bench-pg
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- 1. tools, PostgreSQL, build
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk"
-  SUDO=()
-  [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
-  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq wrk >/dev/null
-  command -v wrk >/dev/null || die "wrk could not be installed"
-fi
-command -v curl >/dev/null || die "curl is needed"
-command -v java >/dev/null || die "java is needed"
 for s in "${SCENARIOS[@]}"; do
   case $s in
     sqlite) ;;
@@ -87,36 +78,11 @@ if [ "${NEED_PG:-0}" = 1 ]; then
     WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')")
 fi
 
-JAR=target/hookgate.jar
-if [ ! -f "$JAR" ] || [ -n "$(find src/main conf pom.xml -newer "$JAR" -print -quit)" ]; then
-  log "building $JAR"
-  "${MVN[@]}" -DskipTests package
-fi
-log "compiling the bench classes (test scope)"
-"${MVN[@]}" -DskipTests test-compile
-if [ ! -s target/cp.txt ] || [ pom.xml -nt target/cp.txt ]; then
-  "${MVN[@]}" dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
-fi
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat target/cp.txt)"
-[ -f target/test-classes/dev/hookgate/bench/Sink.class ] || die "Sink was not compiled"
+bench_tools_and_build
 
 # ---------------------------------------------------------------- 2. processes, databases, cleanup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hookgate-bench-pg.XXXXXX")
-PIDS=()
 DBS=()
-# stop_pids PID...: SIGTERM, 10 s to exit, then SIGKILL
-stop_pids() {
-  local pid
-  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "$@"; do
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-}
 drop_db() {
   psql_admin -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || log "could not drop database $1"
 }
@@ -125,40 +91,12 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pids "${PIDS[@]}"
   for db in "${DBS[@]}"; do drop_db "$db"; done
-  if [ "$rc" -ne 0 ]; then
-    for f in "$WORK"/*.log; do
-      [ -f "$f" ] || continue
-      log "last lines of $f:"
-      tail -n 15 "$f" >&2 || true
-    done
-  fi
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    log "kept $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  [ "$rc" -eq 0 ] || show_logs "$WORK"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-wait_port_file() { # FILE PID NAME: prints the port a server wrote into FILE (30 s at most)
-  for _ in $(seq 1 300); do
-    if [ -s "$1" ]; then cat "$1"; return 0; fi
-    kill -0 "$2" 2>/dev/null || die "$3 exited before listening"
-    sleep 0.1
-  done
-  die "$3 did not listen within 30 s"
-}
-free_port() { # a port nobody answers on, picked at random (bounded tries)
-  local p
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  die "no free port found"
-}
-rand() { head -c 32 /dev/urandom | sha256sum | head -c "$1"; }
 
 log "starting the sink"
 java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Sink 0 "$WORK/sink.port" \
@@ -194,41 +132,6 @@ wrk_finish() {
   log "  -> $label: ${R[$label.rps]} req/s, p50 ${R[$label.p50_us]} us, p99 ${R[$label.p99_us]} us," \
     "non-2xx ${R[$label.non2xx]}, socket errors ${R[$label.errors]}"
 }
-# path_stats PATH: the sink's "posts messages first_ms last_ms" for one hook path (0s if none)
-path_stats() {
-  local out
-  out=$(curl -fsS --max-time 5 "$SINK/stats" \
-    | sed -nE "s#.*\"$1\":\{\"posts\":([0-9]+),\"messages\":([0-9]+),\"first_ms\":([0-9]+),\"last_ms\":([0-9]+)\}.*#\1 \2 \3 \4#p")
-  echo "${out:-0 0 0 0}"
-}
-now_ms() { date +%s%3N; }
-# wait_delivered PATH EXPECTED MAXSECONDS: until the sink has EXPECTED messages on PATH and nothing
-# more came for 1 s (MAXSECONDS at most); prints the sink's "posts messages first_ms last_ms"
-wait_delivered() {
-  local path=$1 expected=$2 max=$3 start=$SECONDS prev=-1 stable=0 p m f l
-  while :; do
-    read -r p m f l < <(path_stats "$path")
-    if [ "$m" -ge "$expected" ] && [ "$m" -eq "$prev" ]; then
-      stable=$(( stable + 1 ))
-      [ "$stable" -ge 4 ] && break
-    else
-      stable=0
-    fi
-    prev=$m
-    [ $(( SECONDS - start )) -ge "$max" ] && break
-    sleep 0.25
-  done
-  echo "$p $m $f $l"
-}
-# cpu_ticks PID...: utime+stime (clock ticks) of the given processes, summed
-cpu_ticks() {
-  local pid sum=0 t
-  for pid in "$@"; do
-    t=$(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat" 2>/dev/null || echo 0)
-    sum=$(( sum + t ))
-  done
-  echo "$sum"
-}
 # pg_ticks_snapshot FILE: "pid ticks" of every process named postgres (the server and its backends)
 pg_ticks_snapshot() {
   local f
@@ -242,7 +145,6 @@ pg_ticks_delta() {
 }
 # machine_ticks: "busy total" clock ticks of all cores, from /proc/stat
 machine_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
-HZ=$(getconf CLK_TCK)
 cores() { awk -v t="$1" -v ms="$2" -v hz="$HZ" 'BEGIN { if (ms > 0) printf "%.2f", t / hz / (ms / 1000); else print "n/a" }'; }
 xact_commits() { psql_admin -c "SELECT xact_commit FROM pg_stat_database WHERE datname = '$1'"; }
 wal_syncs() { psql_admin -c "SELECT wal_sync FROM pg_stat_wal"; } # server-wide WAL flushes (fsync/fdatasync)
@@ -361,7 +263,7 @@ EOF
     warm_acked=$(( warm_acked + ${R[$sc-warmup-n$i.requests]} - ${R[$sc-warmup-n$i.non2xx]} ))
   done
   local t0=$SECONDS wp wm
-  read -r wp wm _ _ < <(wait_delivered "$warm_path" "$warm_acked" "$SETTLE_MAX")
+  read -r wm _ _ wp < <(wait_count path "$warm_path" "$warm_acked" "$SETTLE_MAX")
   S[$sc.settle]="$(( SECONDS - t0 )) s, $wm of $warm_acked warm-up messages delivered"
   log "warm-up backlog: ${S[$sc.settle]}"
 
@@ -396,7 +298,7 @@ EOF
   read -r p0 mm0 _ _ < <(path_stats "$relay_path")
   log "relay: the gateway(s) acked $acked; the sink had $mm0 when wrk stopped; waiting for the rest"
   local rp rm rf rl
-  read -r rp rm rf rl < <(wait_delivered "$relay_path" "$acked" "$RELAY_DRAIN_MAX")
+  read -r rm rf rl rp < <(wait_count path "$relay_path" "$acked" "$RELAY_DRAIN_MAX")
   local elapsed=$(( rl - start_ms ))
   S[$sc.nodes]=$nodes
   S[$sc.rps]=$rps
@@ -452,13 +354,17 @@ sending_note() { # whether the deliveries kept up with the ingest
     echo "it lagged: ${S[$1.delivered]} of ${S[$1.acked]} delivered, last arrival ${S[$1.tail]} ms after wrk stopped"
   fi
 }
-limit() { # one line on what limits each scenario, with its figures
+limit() { # one line of measured facts per scenario (what the store and the CPU did)
   local sc=$1
   case $sc in
-    sqlite) echo "every 200 waits for its commit (synchronous=FULL), but the one writer thread group-commits all the writes waiting at that moment, so one fsync serves many requests; what is left is CPU: the gateway used ${S[$sc.gw_cpu]} cores, the machine was ${S[$sc.idle]} idle, shared with wrk and the sink" ;;
-    pg1) echo "every accepted message is its own transaction and waits for its WAL flush (synchronous_commit=on; the cross-node NOTIFY is sent apart, debounced, so it no longer serializes commits): ${S[$sc.syncs]} WAL flushes/s, ${S[$sc.per_msg]} transactions per message, backend waits ${S[$sc.waits]}; gateway ${S[$sc.gw_cpu]} + postgres ${S[$sc.pg_cpu]} cores of $(nproc); delivery: $(sending_note "$sc")" ;;
-    pg2) echo "the same WAL flush per message, now shared by both nodes (one server): a second node adds no ingest (${S[$sc.syncs]} WAL flushes/s, backend waits ${S[$sc.waits]}), and its JVM shares the same $(nproc) cores (gateways ${S[$sc.gw_cpu]} + postgres ${S[$sc.pg_cpu]} cores); one owner per destination bounds sending: ${S[$sc.owner]} claimed and posted everything both nodes accepted ($(sending_note "$sc"))" ;;
+    sqlite) echo "the gateway used ${S[$sc.gw_cpu]} cores, the machine was ${S[$sc.idle]} idle (shared with wrk and the sink); delivery: $(sending_note "$sc")" ;;
+    pg1|pg2) echo "${S[$sc.per_msg]} PostgreSQL transactions per accepted message, ${S[$sc.syncs]} WAL flushes/s (server-wide), backend waits ${S[$sc.waits]}; gateway(s) ${S[$sc.gw_cpu]} + postgres ${S[$sc.pg_cpu]} cores of $(nproc), machine ${S[$sc.idle]} idle; the relay destination was sent by ${S[$sc.owner]}; delivery: $(sending_note "$sc")" ;;
   esac
+}
+# ratio_line A B: "A/s ÷ B/s = 0.NN×" of the ingest req/s of two scenarios (n/a if one did not run)
+ratio_line() {
+  if [ -z "${S[$1.rps]:-}" ] || [ -z "${S[$2.rps]:-}" ]; then echo "n/a (scenario not run)"; return; fi
+  ratio_of "${S[$1.rps]}" "${S[$2.rps]}"
 }
 mkdir -p "$RESULTS"
 {
@@ -466,6 +372,7 @@ mkdir -p "$RESULTS"
   echo
   echo "Machine: $(nproc) cores ($CPU), $JAVA_VERSION, $WRK_VERSION; PostgreSQL ${PG_VERSION:-n/a} on ${PG_SERVER#*@} (${PG_SETTINGS:-n/a}), all on 127.0.0.1."
   echo "Load average (1/5/15 min) at the start: $LOAD_START, at the end: $LOAD_END; wrk, the gateway(s), the sink and PostgreSQL share the same $(nproc) cores."
+  echo "\`uptime\` at the end: $(uptime)"
   echo "Per scenario: fresh gateway process(es) and store (PostgreSQL: a fresh database, dropped after), ${WARMUP} warm-up on another hook, then wrk -c$CONNS -t$THREADS for $DURATION to \`POST /hooks/<key>\` (two nodes: two wrk at once, -c$(( CONNS / 2 )) each, one per node); the destination is the sink, unthrottled, max-in-flight $RELAY_MAX_IN_FLIGHT."
   echo
   echo "| scenario | ingest req/s | ingest p50 / p99 (ms) | delivered msg/s | delivered / direct | delivered / acked | posts | last arrival − end of wrk | gateway CPU (cores) | postgres CPU (cores) | machine idle | PG transactions/s (per message) | WAL flushes/s | errors | load avg before |"
@@ -482,7 +389,12 @@ mkdir -p "$RESULTS"
       "${S[$sc.syncs]}" "${S[$sc.errors]}" "${S[$sc.load]}"
   done
   echo
-  echo "What limits each:"
+  echo "| measure (issue 9) | this run | target |"
+  echo "|---|---|---|"
+  echo "| PostgreSQL, one node, relay ingest ÷ SQLite | $(ratio_line pg1 sqlite) | $(target "${S[pg1.rps]:-0}" "${S[sqlite.rps]:-0}" 0.4) |"
+  echo "| PostgreSQL, two nodes together ÷ one node (same total connections, $CONNS) | $(ratio_line pg2 pg1) | $(target "${S[pg2.rps]:-0}" "${S[pg1.rps]:-0}" 1.0) |"
+  echo
+  echo "What each scenario cost:"
   echo
   for sc in "${SCENARIOS[@]}"; do echo "- **$(title "$sc")**: $(limit "$sc")."; done
   echo

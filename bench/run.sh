@@ -1,176 +1,244 @@
 #!/usr/bin/env bash
-# hookgate load benchmark: the gateway (fat jar) against a bare Vert.x 5 server on the same machine.
+# hookgate load benchmark (issue 9): the gateway (fat jar) side by side with four baseline Vert.x
+# servers, in one run, on the same machine, everything on 127.0.0.1, load from wrk.
 #
-#   make bench            (or bench/run.sh from the repo root or anywhere)
+#   make bench            (or bench/run.sh from the repo root or anywhere; about 6 minutes)
 #
-# What it measures, all on 127.0.0.1 with wrk:
-#   * slash-command ack: POST /commands/echo with the Mattermost form of
-#     bench/fixtures/mattermost-slash-command-post.http, at BENCH_CONNECTIONS (32) and at
-#     BENCH_LOW_CONNECTIONS (4) connections; the gateway stores each job in SQLite before it acks;
-#   * relay ingest: POST /hooks/<key> with bench/fixtures/seed-hook-curl.json; the gateway stores
-#     each message before it answers "200 ok";
-#   * the gateway's RSS (VmRSS, and peak VmHWM) idle, right after the load, and after
-#     BENCH_DRAIN_SECONDS (10) more seconds during which the job/delivery backlog drains into
-#     the local sink (dev.hookgate.bench.Sink), whose counts are reported;
-#   * end-to-end relay throughput: wrk posting the hook fixture straight to the sink's incoming
-#     hook (the "chat server": requests/s = messages/s) against wrk posting it to the gateway's
-#     /hooks/<key> for the same time, the destination being the sink with an unlimited rate
-#     (rate-per-second and burst 1000000, max-in-flight BENCH_RELAY_MAX_IN_FLIGHT (4)); relay
-#     messages/s = the messages the sink got on that destination (lines of coalesced posts, during
-#     the run and the drain after it) / the time from the start of wrk to the last arrival;
-#   * accept-to-delivery latency at a fixed rate: dev.hookgate.bench.RelayLatency posts exactly
-#     BENCH_LATENCY_RATE (1000) messages/s for BENCH_LATENCY_SECONDS (10) to another hook (after a
-#     2 s warm-up), each text carrying a sequence number; per message, the sink's arrival time
-#     minus the time its 200 came back (wall-clock ms of the same machine); p50/p99/max.
-# The baseline is dev.hookgate.bench.BareServer (src/test/java, not in the jar): same routes, same
-# body parsing and answers, same number of event loops, nothing else.
+# Baselines (dev.hookgate.bench.Baseline, src/test/java, not in the jar; one process each, started
+# for its own runs and stopped after; same number of event loops as the gateway):
+#   bare             parses the Mattermost form and answers the ack JSON (hooks: the JSON, "ok");
+#   durable          the same plus ONE group-committed INSERT into SQLite (WAL, synchronous=FULL,
+#                    one writer thread, one transaction per batch) before it answers;
+#   bare-forward     bare, then POSTs the reply JSON to the command's response_url (Vert.x WebClient,
+#                    no store, no retry);
+#   durable-forward  bare-forward plus the INSERT before the ack and an UPDATE once the reply is
+#                    delivered, on the same writer (dev.hookgate.bench.GroupCommitWriter).
+# The sink (dev.hookgate.bench.Sink) plays the chat server: every command's response_url points at
+# it (each request its own id, so every reply is counted per wrk run), and so do the hooks'
+# destinations (messages counted per destination, lines of coalesced posts too).
 #
-# Knobs (environment): BENCH_DURATION (15s), BENCH_LOW_DURATION (10s), BENCH_WARMUP (5s),
-# BENCH_THREADS (2), BENCH_CONNECTIONS (32), BENCH_LOW_CONNECTIONS (4), BENCH_DRAIN_SECONDS (10),
-# BENCH_SETTLE_MAX (15: seconds to wait for the gateway's backlog before the next measured run),
-# BENCH_JAVA_OPTS (extra JVM flags, given to every JVM), BENCH_LOG_LEVEL (gateway log level, INFO),
-# BENCH_GATEWAY_PORT (default: a free port picked at random), BENCH_KEEP=1 (keep the temp folder
-# with logs and the SQLite store), BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_RELAY_DRAIN_MAX (30: seconds
-# to wait for the relay's last deliveries), BENCH_LATENCY_RATE (1000), BENCH_LATENCY_SECONDS (10).
-# Output: a Markdown table on stdout, also written to bench/results/latest.md; wrk's raw output
-# in bench/results/latest-wrk.txt (bench/results/ is git-ignored).
+# Figures (each run: a warm-up first, whose backlog is waited for):
+#   * slash-command full path: wrk POSTing the form to /commands/echo for BENCH_DURATION; rate =
+#     distinct replies the sink got for that run / (last reply − start of wrk); the same for
+#     bare-forward and durable-forward; the ack rate (wrk's req/s) against the bare route;
+#   * ack rate while the queue grows: a second gateway (fresh store) with a slow command (its job
+#     an HTTP GET to the sink answered after BENCH_SLOW_JOB_MS, concurrency 1): a warm-up on it,
+#     then three BENCH_ROUND rounds back to back, third ÷ first, first ÷ bare route;
+#   * relay ingest: after BENCH_RELAY_WARMUP on another hook, wrk POSTing the hook fixture to
+#     /hooks/<key> (deliveries to the sink running) ÷ the durable route; relay delivery = messages
+#     the sink got / (last arrival − start of wrk) ÷ ingest;
+#   * store operations per command and per relay message: hookgate_store_operations_total from the
+#     gateway's /metrics before and after (run + its backlog) ÷ acked ("n/a" if absent);
+#   * CPU per message: utime+stime of the gateway process (/proc/PID/stat) over the run and its
+#     backlog ÷ acked; RSS (VmRSS, VmHWM);
+#   * ack rate with a long history: the gateway is stopped, BENCH_FILL_ROWS (1,000,000) delivered
+#     rows are inserted straight into its SQLite store (dev.hookgate.bench.StoreFill), it is
+#     restarted and measured again like the first time: after ÷ before;
+#   * accept-to-delivery latency at a steady BENCH_LATENCY_RATE (dev.hookgate.bench.RelayLatency).
+#
+# Knobs (environment): BENCH_DURATION (10s), BENCH_WARMUP (5s), BENCH_RELAY_WARMUP (10s),
+# BENCH_ROUND (10s), BENCH_SLOW_JOB_MS (200), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
+# BENCH_DRAIN_MAX (150: seconds to wait for a run's replies or deliveries; the next run waits
+# for the backlog of the one before, so that it does not compete), BENCH_FILL_ROWS
+# (1000000; 0 skips), BENCH_LATENCY_RATE (1000), BENCH_LATENCY_SECONDS (10; 0 skips),
+# BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_JAVA_OPTS (extra JVM flags, every JVM), BENCH_LOG_LEVEL
+# (gateway log level, INFO), BENCH_KEEP=1 (keep the temp folder with logs and stores).
+# Output: a Markdown report on stdout and in bench/results/latest.md; wrk's raw output in
+# bench/results/latest-wrk.txt.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 RESULTS=$ROOT/bench/results
-DURATION=${BENCH_DURATION:-15s}
-LOW_DURATION=${BENCH_LOW_DURATION:-10s}
+DURATION=${BENCH_DURATION:-10s}
 WARMUP=${BENCH_WARMUP:-5s}
+RELAY_WARMUP=${BENCH_RELAY_WARMUP:-10s}
+ROUND=${BENCH_ROUND:-10s}
+SLOW_JOB_MS=${BENCH_SLOW_JOB_MS:-200}
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
-LOW_CONNS=${BENCH_LOW_CONNECTIONS:-4}
-DRAIN_SECONDS=${BENCH_DRAIN_SECONDS:-10}
-SETTLE_MAX=${BENCH_SETTLE_MAX:-15}
-RELAY_MAX_IN_FLIGHT=${BENCH_RELAY_MAX_IN_FLIGHT:-4}
-RELAY_DRAIN_MAX=${BENCH_RELAY_DRAIN_MAX:-30}
+DRAIN_MAX=${BENCH_DRAIN_MAX:-150}
+FILL_ROWS=${BENCH_FILL_ROWS:-1000000}
 LATENCY_RATE=${BENCH_LATENCY_RATE:-1000}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10}
+RELAY_MAX_IN_FLIGHT=${BENCH_RELAY_MAX_IN_FLIGHT:-4}
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
-MVN=(mvn -B -ntp -q)
+T0=$SECONDS
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
-die() { log "ERROR: $*"; exit 1; }
+BENCH_NAME=bench
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 
 # ---------------------------------------------------------------- 1. tools and build
-if ! command -v wrk >/dev/null 2>&1; then
-  log "installing wrk"
-  SUDO=()
-  [ "$(id -u)" -eq 0 ] || SUDO=(sudo)
-  "${SUDO[@]}" apt-get update -qq && "${SUDO[@]}" apt-get install -y -qq wrk >/dev/null
-  command -v wrk >/dev/null || die "wrk could not be installed"
-fi
-command -v curl >/dev/null || die "curl is needed"
-command -v java >/dev/null || die "java is needed"
-
-JAR=target/hookgate.jar
-if [ ! -f "$JAR" ] || [ -n "$(find src/main conf pom.xml -newer "$JAR" -print -quit)" ]; then
-  log "building $JAR"
-  "${MVN[@]}" -DskipTests package
-fi
-log "compiling the bench classes (test scope)"
-"${MVN[@]}" -DskipTests test-compile
-if [ ! -s target/cp.txt ] || [ pom.xml -nt target/cp.txt ]; then
-  "${MVN[@]}" dependency:build-classpath -Dmdep.outputFile=target/cp.txt >/dev/null
-fi
-CP="$ROOT/target/test-classes:$ROOT/target/classes:$(cat target/cp.txt)"
-[ -f target/test-classes/dev/hookgate/bench/BareServer.class ] || die "BareServer was not compiled"
-[ -f target/test-classes/dev/hookgate/bench/RelayLatency.class ] || die "RelayLatency was not compiled"
+bench_tools_and_build
 
 # ---------------------------------------------------------------- 2. processes, cleanup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/hookgate-bench.XXXXXX")
-PIDS=()
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 1 100); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [ "$rc" -ne 0 ]; then
-    for f in "$WORK"/*.log; do
-      [ -f "$f" ] || continue
-      log "last lines of $f:"
-      tail -n 15 "$f" >&2 || true
-    done
-  fi
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then
-    log "kept $WORK"
-  else
-    rm -rf "$WORK"
-  fi
+  stop_pids "${PIDS[@]}"
+  [ "$rc" -eq 0 ] || show_logs "$WORK"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
   exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# wait_port_file FILE PID NAME: prints the port a server wrote into FILE (30 s at most)
-wait_port_file() {
-  for _ in $(seq 1 300); do
-    if [ -s "$1" ]; then cat "$1"; return 0; fi
-    kill -0 "$2" 2>/dev/null || die "$3 exited before listening"
-    sleep 0.1
-  done
-  die "$3 did not listen within 30 s"
-}
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-log "starting the sink and the bare server"
+log "starting the sink"
 java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Sink 0 "$WORK/sink.port" \
   "$ROOT/bench/fixtures/seed-hook-curl.json" >"$WORK/sink.log" 2>&1 &
 SINK_PID=$!; PIDS+=("$SINK_PID")
-java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.BareServer 0 "$WORK/bare.port" >"$WORK/bare.log" 2>&1 &
-BARE_PID=$!; PIDS+=("$BARE_PID")
 SINK_PORT=$(wait_port_file "$WORK/sink.port" "$SINK_PID" sink)
-BARE_PORT=$(wait_port_file "$WORK/bare.port" "$BARE_PID" "bare server")
 SINK=http://127.0.0.1:$SINK_PORT
-BARE=http://127.0.0.1:$BARE_PORT
 
-# ---------------------------------------------------------------- 3. the gateway
-# a free port for the gateway (a port nobody answers on, picked at random; bounded tries)
-free_port() {
-  local p
-  for _ in $(seq 1 50); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  die "no free port found"
+# ---------------------------------------------------------------- 3. request bodies
+TOKEN=$(rand 26)
+FIXTURES=$ROOT/bench/fixtures
+FORM=application/x-www-form-urlencoded
+JSON=application/json
+AUTH="Token $TOKEN"
+# command_form NAME: the fixture's form for /NAME, token = ours, response_url at the sink
+command_form() {
+  awk '{ sub(/\r$/, "") } body { print; next } $0 == "" { body = 1 }' "$FIXTURES/mattermost-slash-command-post.http" \
+    | sed -E \
+      -e "s/(^|&)token=[^&]*/\1token=$TOKEN/" \
+      -e "s/(^|&)command=[^&]*/\1command=%2F$1/" \
+      -e "s#(^|&)response_url=https?%3A%2F%2F[^%&]*#\1response_url=http%3A%2F%2F127.0.0.1%3A$SINK_PORT#" \
+    | tr -d '\n' >"$WORK/$1.form"
+  grep -q "token=$TOKEN" "$WORK/$1.form" || die "could not set the token in the command body"
+  grep -q "response_url=http%3A%2F%2F127.0.0.1%3A$SINK_PORT%2Fhooks%2Fcommands%2F" "$WORK/$1.form" \
+    || die "could not point response_url at the sink"
 }
-GW_PORT=${BENCH_GATEWAY_PORT:-$(free_port)}
-TOKEN=$(head -c 32 /dev/urandom | sha256sum | tr -d -c 'a-z0-9' | tr '0' 'x' | head -c 26)
-HOOK_KEY=bench-$(head -c 32 /dev/urandom | sha256sum | head -c 26)
-RELAY_KEY=relay-$(head -c 32 /dev/urandom | sha256sum | head -c 26)
-LATENCY_KEY=latency-$(head -c 32 /dev/urandom | sha256sum | head -c 26)
-# the sink's incoming-hook paths: one per destination, so that each is counted apart
-DIRECT_PATH=/hooks/directdestination000000000
+command_form echo
+command_form slow
+# every request gets its own response_url (as from Mattermost): wrk replaces this id in each one
+# with <run id (4)><thread (2)><counter (20)>, and the sink counts the replies per run id
+RESPONSE_URL_ID=$(sed -nE 's/.*response_url=[^&]*%2Fhooks%2Fcommands%2F([a-z0-9]{26}).*/\1/p' "$WORK/echo.form")
+[ -n "$RESPONSE_URL_ID" ] || die "no 26-character id at the end of the fixture's response_url"
+cp "$FIXTURES/seed-hook-curl.json" "$WORK/hook.json"
+EXPECTED_ACK='{"response_type":"ephemeral","text":"Command received."}'
+
+# ---------------------------------------------------------------- 4. measuring helpers
+declare -A R # R[label.field]: requests rps p50_us p99_us non2xx errors run ok start_ms
+: >"$WORK/wrk.txt"
+RUN_NO=0
+# run LABEL URL BODYFILE CONTENT_TYPE AUTH DURATION: one wrk run (unique response_url ids for forms)
+run() {
+  local label=$1 url=$2 body=$3 type=$4 auth=$5 dur=$6 out line kv unique=
+  out=$WORK/wrk-$label.txt
+  RUN_NO=$(( RUN_NO + 1 ))
+  R[$label.run]=$(printf 'r%03d' "$RUN_NO")
+  [ "$type" = "$FORM" ] && unique=$RESPONSE_URL_ID
+  log "wrk $label: -t$THREADS -c$CONNS -d$dur $url"
+  R[$label.start_ms]=$(now_ms)
+  BENCH_BODY_FILE=$body BENCH_CONTENT_TYPE=$type BENCH_AUTH=$auth BENCH_UNIQUE=$unique BENCH_RUN_ID=${R[$label.run]} \
+    wrk -t"$THREADS" -c"$CONNS" -d"$dur" --timeout 10s --latency -s "$ROOT/bench/post.lua" "$url" >"$out" 2>&1 \
+    || die "wrk failed: $(tail -n 5 "$out")"
+  R[$label.end_ms]=$(now_ms)
+  { echo "=== $label (run id ${R[$label.run]}): wrk -t$THREADS -c$CONNS -d$dur $url"; cat "$out"; echo; } >>"$WORK/wrk.txt"
+  line=$(grep '^BENCH ' "$out") || die "no summary from wrk ($label)"
+  for kv in ${line#BENCH }; do R[$label.${kv%%=*}]=${kv#*=}; done
+  R[$label.errors]=$(( ${R[$label.connect]} + ${R[$label.read]} + ${R[$label.write]} + ${R[$label.timeout]} ))
+  R[$label.ok]=$(( ${R[$label.requests]} - ${R[$label.non2xx]} ))
+  log "  -> ${R[$label.rps]} req/s, p50 ${R[$label.p50_us]} us, p99 ${R[$label.p99_us]} us," \
+    "non-2xx ${R[$label.non2xx]}, socket errors ${R[$label.errors]}"
+}
+# delivered LABEL WHAT KEY: waits for what run LABEL acked; sets R[LABEL.delivered|dup|last_ms|rate]
+delivered() {
+  local label=$1 n f l x
+  read -r n f l x < <(wait_count "$2" "$3" "${R[$label.ok]}" "$DRAIN_MAX")
+  R[$label.delivered]=$n; R[$label.extra]=$x; R[$label.last_ms]=$l
+  R[$label.rate]=$(awk -v m="$n" -v t=$(( l - ${R[$label.start_ms]} )) 'BEGIN { if (t > 0) printf "%.1f", m * 1000 / t; else print 0 }')
+  R[$label.missing]=$(( ${R[$label.ok]} > n ? ${R[$label.ok]} - n : 0 ))
+  # what the gateway handled: wrk does not count the requests in flight when it stops
+  R[$label.handled]=$(( ${R[$label.ok]} > n ? ${R[$label.ok]} : n ))
+  log "  -> $n of ${R[$label.ok]} acked delivered, last $(( l - ${R[$label.start_ms]} )) ms after the start:" \
+    "${R[$label.rate]}/s (missing ${R[$label.missing]})"
+}
+# store_ops FILE: the gateway's hookgate_store_operations_total lines ("operation value"), or nothing
+store_ops() {
+  curl -fsS --max-time 5 "$GW/metrics" | awk '/^hookgate_store_operations_total[{ ]/ {
+      op = "all"; if (match($0, /operation="[^"]*"/)) op = substr($0, RSTART + 11, RLENGTH - 12)
+      v[op] += $NF } END { for (o in v) print o, v[o] }' >"$1" || : >"$1"
+}
+# ops_per BEFORE AFTER N: "T (op a, op b, ...)" store operations per message, largest first, or n/a
+ops_per() {
+  if [ ! -s "$2" ]; then echo "n/a (no hookgate_store_operations_total in /metrics)"; return; fi
+  local delta='FILENAME == ARGV[1] { b[$1] = $2; next } { d = $2 - b[$1] }'
+  awk -v n="$3" "$delta"' { t += d } END { printf "%.2f (", t / n }' "$1" "$2"
+  awk -v n="$3" "$delta"' d > 0 { printf "%s %.2f\n", $1, d / n }' "$1" "$2" | sort -k2 -rn \
+    | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 } END { print ")" }'
+}
+# baseline MODE: starts a baseline server; its base URL in BASE, pid in BASE_PID
+baseline() {
+  rm -f "$WORK/$1.port"
+  java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Baseline "$1" 0 "$WORK/$1.port" "$WORK/$1.db" \
+    >"$WORK/baseline-$1.log" 2>&1 &
+  BASE_PID=$!; PIDS+=("$BASE_PID")
+  BASE=http://127.0.0.1:$(wait_port_file "$WORK/$1.port" "$BASE_PID" "baseline $1")
+  local got
+  got=$(curl -sS -H "Content-Type: $FORM" -H "Authorization: $AUTH" --data-binary "@$WORK/echo.form" "$BASE/commands/echo")
+  [ "$got" = "$EXPECTED_ACK" ] || die "baseline $1 /commands/echo answered: $got"
+}
+# cpu_per LABEL PID TICKS0: CPU µs per message of run LABEL since TICKS0 (messages: handled, else acked)
+cpu_per() {
+  R[$1.cpu_us]=$(awk -v t=$(( $(cpu_ticks "$2") - $3 )) -v hz="$HZ" -v n="${R[$1.handled]:-${R[$1.ok]}}" \
+    'BEGIN { if (n > 0) printf "%.0f", t / hz * 1e6 / n; else print "n/a" }')
+}
+
+# ---------------------------------------------------------------- 5. baselines
+LOAD_START=$(loadavg)
+log "load average at the start: $LOAD_START"
+for mode in bare durable bare-forward durable-forward; do
+  log "=== baseline $mode"
+  baseline "$mode"
+  run "b-$mode-warmup" "$BASE/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$WARMUP"
+  case $mode in *forward) wait_count replies "${R[b-$mode-warmup.run]}" "${R[b-$mode-warmup.ok]}" "$DRAIN_MAX" >/dev/null ;; esac
+  ticks0=$(cpu_ticks "$BASE_PID")
+  run "b-$mode-cmd" "$BASE/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$DURATION"
+  case $mode in *forward) delivered "b-$mode-cmd" replies "${R[b-$mode-cmd.run]}" ;; esac
+  cpu_per "b-$mode-cmd" "$BASE_PID" "$ticks0"
+  case $mode in
+    bare|durable)
+      run "b-$mode-hook-warmup" "$BASE/hooks/bench" "$WORK/hook.json" "$JSON" "" "$WARMUP"
+      run "b-$mode-hook" "$BASE/hooks/bench" "$WORK/hook.json" "$JSON" "" "$DURATION" ;;
+  esac
+  kill -0 "$BASE_PID" 2>/dev/null || die "baseline $mode died"
+  stop_pids "$BASE_PID"
+done
+
+# ---------------------------------------------------------------- 6. the gateway
+GW_PORT=$(free_port)
+GW=http://127.0.0.1:$GW_PORT
+WARM_KEY=warm-$(rand 26); RELAY_KEY=relay-$(rand 26); LATENCY_KEY=latency-$(rand 26)
+WARM_PATH=/hooks/warmdestination000000000000
 RELAY_PATH=/hooks/relaydestination0000000000
 LATENCY_PATH=/hooks/latencydestination00000000
 cat >"$WORK/hookgate.yaml" <<EOF
-# written by bench/run.sh
+# written by bench/run.sh (store.path: HOOKGATE_STORE_PATH of each gateway)
 http:
   host: 127.0.0.1
   port: $GW_PORT
 store:
-  path: $WORK/hookgate.db
+  path: $WORK/unused.db
 response-url:
   allowed-hosts: ["http://127.0.0.1"]
 destinations:
   sink:
-    url: $SINK/hooks/benchdestination00000000000
+    url: $SINK/hooks/fallbackdestination00000000
     rate-per-second: 1000000
     burst: 1000000
     max-in-flight: 64
+  warm:
+    url: $SINK$WARM_PATH
+    rate-per-second: 1000000
+    burst: 1000000
+    max-in-flight: $RELAY_MAX_IN_FLIGHT
   relay:
     url: $SINK$RELAY_PATH
     rate-per-second: 1000000
@@ -190,10 +258,19 @@ commands:
     reply: {response-type: in_channel, fallback: sink}
     concurrency: 64
     max-queued: 1000000
+  slow:
+    token: $TOKEN
+    ack: "Command received."
+    job:
+      http: {url: "$SINK/slow?ms=$SLOW_JOB_MS"}
+      timeout: 60s
+    reply: {response-type: in_channel, fallback: sink}
+    concurrency: 1
+    max-queued: 1000000
 hooks:
-  bench:
-    key: $HOOK_KEY
-    destination: sink
+  warm:
+    key: $WARM_KEY
+    destination: warm
   relay:
     key: $RELAY_KEY
     destination: relay
@@ -201,298 +278,196 @@ hooks:
     key: $LATENCY_KEY
     destination: latency
 EOF
-
-log "starting the gateway ($JAR)"
-# no HOOKGATE_* variable of the caller's environment may override the bench config
-mapfile -t UNSET < <(env | sed -n 's/^\(HOOKGATE_[A-Za-z0-9_]*\)=.*/-u\n\1/p')
-(cd "$WORK" && exec env "${UNSET[@]}" HOOKGATE_LOG_LEVEL="${BENCH_LOG_LEVEL:-INFO}" \
-  java "${JAVA_OPTS[@]}" -jar "$ROOT/$JAR" --config "$WORK/hookgate.yaml") >"$WORK/gateway.log" 2>&1 &
-GW_PID=$!; PIDS+=("$GW_PID")
-GW=http://127.0.0.1:$GW_PORT
-for _ in $(seq 1 300); do # poll /health, 30 s at most
-  curl -fsS -o /dev/null --max-time 2 "$GW/health" 2>/dev/null && break
-  kill -0 "$GW_PID" 2>/dev/null || die "the gateway exited before listening"
-  sleep 0.1
-done
-curl -fsS -o /dev/null --max-time 2 "$GW/health" || die "the gateway does not answer on $GW/health after 30 s"
-log "sink $SINK, bare $BARE, gateway $GW (pid $GW_PID)"
-
-# ---------------------------------------------------------------- 4. request bodies
-FIXTURES=$ROOT/bench/fixtures
-awk '{ sub(/\r$/, "") } body { print; next } $0 == "" { body = 1 }' "$FIXTURES/mattermost-slash-command-post.http" \
-  | sed -E \
-    -e "s/(^|&)token=[^&]*/\1token=$TOKEN/" \
-    -e "s/(^|&)command=[^&]*/\1command=%2Fecho/" \
-    -e "s#(^|&)response_url=https?%3A%2F%2F[^%&]*#\1response_url=http%3A%2F%2F127.0.0.1%3A$SINK_PORT#" \
-  | tr -d '\n' >"$WORK/command.form"
-grep -q "token=$TOKEN" "$WORK/command.form" || die "could not set the token in the command body"
-grep -q "response_url=http%3A%2F%2F127.0.0.1%3A$SINK_PORT%2Fhooks%2Fcommands%2F" "$WORK/command.form" \
-  || die "could not point response_url at the sink"
-# every request gets its own response_url (as from Mattermost): wrk replaces this id in each one
-RESPONSE_URL_ID=$(sed -nE 's/.*response_url=[^&]*%2Fhooks%2Fcommands%2F([a-z0-9]{26}).*/\1/p' "$WORK/command.form")
-[ -n "$RESPONSE_URL_ID" ] || die "no 26-character id at the end of the fixture's response_url"
-cp "$FIXTURES/seed-hook-curl.json" "$WORK/hook.json"
-FORM=application/x-www-form-urlencoded
-JSON=application/json
-
-# sanity: both servers must give the expected answer before anything is timed
-EXPECTED_ACK='{"response_type":"ephemeral","text":"Command received."}'
-for base in "$BARE" "$GW"; do
-  got=$(curl -sS -H "Content-Type: $FORM" -H "Authorization: Token $TOKEN" --data-binary "@$WORK/command.form" \
-    "$base/commands/echo")
-  [ "$got" = "$EXPECTED_ACK" ] || die "$base/commands/echo answered: $got"
-  got=$(curl -sS -H "Content-Type: $JSON" --data-binary "@$WORK/hook.json" "$base/hooks/$HOOK_KEY")
-  [ "$got" = ok ] || die "$base/hooks/<key> answered: $got"
-done
-got=$(curl -sS -H "Content-Type: $JSON" --data-binary "@$WORK/hook.json" "$SINK$DIRECT_PATH")
-[ "$got" = ok ] || die "the sink's $DIRECT_PATH answered: $got"
-
-# ---------------------------------------------------------------- 5. wrk runs
-declare -A R # R[label.field]: requests rps p50_us p99_us non2xx errors
-: >"$WORK/wrk.txt"
-ACKED_COMMANDS=1 # the sanity request
-ACKED_HOOKS=1
-
-RUN_NO=0
-# bench LABEL URL BODYFILE CONTENT_TYPE AUTH CONNECTIONS DURATION [UNIQUE_SUBSTRING]
-bench() {
-  local label=$1 url=$2 body=$3 type=$4 auth=$5 conns=$6 dur=$7 unique=${8:-} out line
-  out=$WORK/wrk-$label.txt
-  RUN_NO=$(( RUN_NO + 1 ))
-  log "wrk $label: -t$THREADS -c$conns -d$dur $url"
-  BENCH_BODY_FILE=$body BENCH_CONTENT_TYPE=$type BENCH_AUTH=$auth BENCH_UNIQUE=$unique \
-    BENCH_RUN_ID=$(printf 'r%03d' "$RUN_NO") \
-    wrk -t"$THREADS" -c"$conns" -d"$dur" --timeout 10s --latency -s "$ROOT/bench/post.lua" "$url" >"$out" 2>&1 \
-    || die "wrk failed: $(tail -n 5 "$out")"
-  { echo "=== $label: wrk -t$THREADS -c$conns -d$dur $url"; cat "$out"; echo; } >>"$WORK/wrk.txt"
-  line=$(grep '^BENCH ' "$out") || die "no summary from wrk ($label)"
-  local kv k v
-  for kv in ${line#BENCH }; do
-    k=${kv%%=*}; v=${kv#*=}
-    R[$label.$k]=$v
+# gateway NAME STORE: starts the fat jar on GW_PORT with that SQLite file; pid in GW_PID
+gateway() {
+  local name=$1
+  log "starting the gateway $name ($JAR, store $2)"
+  # no HOOKGATE_* variable of the caller's environment may override the bench config
+  mapfile -t UNSET < <(env | sed -n 's/^\(HOOKGATE_[A-Za-z0-9_]*\)=.*/-u\n\1/p')
+  (cd "$WORK" && exec env "${UNSET[@]}" HOOKGATE_LOG_LEVEL="${BENCH_LOG_LEVEL:-INFO}" HOOKGATE_STORE_PATH="$2" \
+    java "${JAVA_OPTS[@]}" -jar "$ROOT/$JAR" --config "$WORK/hookgate.yaml") >>"$WORK/gateway-$name.log" 2>&1 &
+  GW_PID=$!; PIDS+=("$GW_PID")
+  for _ in $(seq 1 600); do # poll /health, 60 s at most
+    curl -fsS -o /dev/null --max-time 2 "$GW/health" 2>/dev/null && break
+    kill -0 "$GW_PID" 2>/dev/null || die "the gateway exited before listening"
+    sleep 0.1
   done
-  R[$label.errors]=$(( ${R[$label.connect]} + ${R[$label.read]} + ${R[$label.write]} + ${R[$label.timeout]} ))
-  local ok=$(( ${R[$label.requests]} - ${R[$label.non2xx]} ))
-  case $label in
-    gw-cmd*) ACKED_COMMANDS=$(( ACKED_COMMANDS + ok )) ;;
-    gw-hook*) ACKED_HOOKS=$(( ACKED_HOOKS + ok )) ;;
-  esac
-  log "  -> ${R[$label.rps]} req/s, p50 ${R[$label.p50_us]} us, p99 ${R[$label.p99_us]} us," \
-    "non-2xx ${R[$label.non2xx]}, socket errors ${R[$label.errors]}"
+  curl -fsS -o /dev/null --max-time 2 "$GW/health" || die "the gateway does not answer on $GW/health after 60 s"
+  local got
+  got=$(curl -sS -H "Content-Type: $FORM" -H "Authorization: $AUTH" --data-binary "@$WORK/echo.form" "$GW/commands/echo")
+  [ "$got" = "$EXPECTED_ACK" ] || die "$GW/commands/echo answered: $got"
+}
+# command_run LABEL: warm-up on /commands/echo, its replies waited for, then the measured run, its
+# replies waited for; store operations and CPU over the measured run and its backlog
+command_run() {
+  local label=$1 ticks0
+  run "$label-warmup" "$GW/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$WARMUP"
+  wait_count replies "${R[$label-warmup.run]}" "${R[$label-warmup.ok]}" "$DRAIN_MAX" >/dev/null
+  store_ops "$WORK/$label-ops0.txt"; ticks0=$(cpu_ticks "$GW_PID")
+  run "$label" "$GW/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$DURATION"
+  R[$label.rss]=$(rss_kb "$GW_PID")
+  delivered "$label" replies "${R[$label.run]}"
+  cpu_per "$label" "$GW_PID" "$ticks0"; store_ops "$WORK/$label-ops1.txt"
+  R[$label.ops]=$(ops_per "$WORK/$label-ops0.txt" "$WORK/$label-ops1.txt" "${R[$label.handled]}")
+  log "  -> CPU ${R[$label.cpu_us]} µs per command; store operations per command: ${R[$label.ops]}"
 }
 
-sink_count() { # prints "replies hook_messages hook_posts"
-  curl -fsS --max-time 5 "$SINK/count" \
-    | sed -E 's/.*"replies":([0-9]+).*"posts":([0-9]+).*"messages":([0-9]+).*/\1 \3 \2/'
-  echo
-}
-
-# settle MAXSECONDS: waits until the sink got everything the gateway acked (or MAXSECONDS);
-# prints the seconds waited. wrk does not count the requests still in flight when it stops,
-# so the sink may end slightly above the acked counts.
-settle() {
-  local max=$1 start=$SECONDS replies deliveries posts
-  while :; do
-    read -r replies deliveries posts < <(sink_count)
-    if [ "$replies" -ge "$ACKED_COMMANDS" ] && [ "$deliveries" -ge "$ACKED_HOOKS" ]; then
-      echo $(( SECONDS - start )); return 0
-    fi
-    if [ $(( SECONDS - start )) -ge "$max" ]; then
-      echo "not drained after ${max}"; return 0
-    fi
-    sleep 1
-  done
-}
-
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
-mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
-
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+G1_DB=$WORK/gateway.db
+gateway main "$G1_DB"
 RSS_IDLE=$(rss_kb "$GW_PID")
-BARE_RSS_IDLE=$(rss_kb "$BARE_PID")
-AUTH="Token $TOKEN"
-SETTLED=()
+LOAD_GW=$(loadavg)
+log "=== gateway: slash command, full path"
+command_run gw-cmd
 
-# slash-command ack. Each server gets a warm-up; before a measured run, the gateway's backlog
-# (jobs, replies to the sink) is given up to BENCH_SETTLE_MAX s to drain so it does not compete.
-bench bare-cmd-warmup "$BARE/commands/echo" "$WORK/command.form" "$FORM" "$AUTH" "$CONNS" "$WARMUP" \
-  "$RESPONSE_URL_ID"
-bench bare-cmd "$BARE/commands/echo" "$WORK/command.form" "$FORM" "$AUTH" "$CONNS" "$DURATION" \
-  "$RESPONSE_URL_ID"
-bench bare-cmd-low "$BARE/commands/echo" "$WORK/command.form" "$FORM" "$AUTH" "$LOW_CONNS" "$LOW_DURATION" \
-  "$RESPONSE_URL_ID"
-bench gw-cmd-warmup "$GW/commands/echo" "$WORK/command.form" "$FORM" "$AUTH" "$CONNS" "$WARMUP" \
-  "$RESPONSE_URL_ID"
-SETTLED+=("before gateway ack -c$CONNS: $(settle "$SETTLE_MAX") s")
-bench gw-cmd "$GW/commands/echo" "$WORK/command.form" "$FORM" "$AUTH" "$CONNS" "$DURATION" \
-  "$RESPONSE_URL_ID"
-SETTLED+=("before gateway ack -c$LOW_CONNS: $(settle "$SETTLE_MAX") s")
-bench gw-cmd-low "$GW/commands/echo" "$WORK/command.form" "$FORM" "$AUTH" "$LOW_CONNS" "$LOW_DURATION" \
-  "$RESPONSE_URL_ID"
-
-# relay ingest
-SETTLED+=("before bare relay: $(settle "$SETTLE_MAX") s")
-bench bare-hook-warmup "$BARE/hooks/$HOOK_KEY" "$WORK/hook.json" "$JSON" "" "$CONNS" "$WARMUP"
-bench bare-hook "$BARE/hooks/$HOOK_KEY" "$WORK/hook.json" "$JSON" "" "$CONNS" "$DURATION"
-bench gw-hook-warmup "$GW/hooks/$HOOK_KEY" "$WORK/hook.json" "$JSON" "" "$CONNS" "$WARMUP"
-SETTLED+=("before gateway relay: $(settle "$SETTLE_MAX") s")
-bench gw-hook "$GW/hooks/$HOOK_KEY" "$WORK/hook.json" "$JSON" "" "$CONNS" "$DURATION"
-
-# ---------------------------------------------------------------- 6. memory and backlog
+log "=== gateway: relay"
+run gw-relay-warmup "$GW/hooks/$WARM_KEY" "$WORK/hook.json" "$JSON" "" "$RELAY_WARMUP"
+wait_count path "$WARM_PATH" "${R[gw-relay-warmup.ok]}" "$DRAIN_MAX" >/dev/null
+store_ops "$WORK/relay-ops0.txt"; ticks0=$(cpu_ticks "$GW_PID")
+run gw-relay "$GW/hooks/$RELAY_KEY" "$WORK/hook.json" "$JSON" "" "$DURATION"
 RSS_LOAD=$(rss_kb "$GW_PID")
-BARE_RSS_LOAD=$(rss_kb "$BARE_PID")
-read -r SINK_R0 SINK_D0 SINK_P0 < <(sink_count)
-log "gateway RSS after the load: $(mib "$RSS_LOAD"); waiting ${DRAIN_SECONDS} s for the backlog"
-DRAINED_AT=
-for i in $(seq 1 "$DRAIN_SECONDS"); do
-  sleep 1
-  if [ -z "$DRAINED_AT" ]; then
-    read -r r d p < <(sink_count)
-    if [ "$r" -ge "$ACKED_COMMANDS" ] && [ "$d" -ge "$ACKED_HOOKS" ]; then DRAINED_AT=$i; fi
-  fi
-done
-RSS_DRAIN=$(rss_kb "$GW_PID")
-HWM=$(hwm_kb "$GW_PID")
-read -r SINK_R SINK_D SINK_P < <(sink_count)
-kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
-if [ -n "$DRAINED_AT" ]; then
-  if [ "$SINK_R0" -ge "$ACKED_COMMANDS" ] && [ "$SINK_D0" -ge "$ACKED_HOOKS" ]; then
-    DRAIN_NOTE="backlog already drained when the load stopped"
-  else
-    DRAIN_NOTE="backlog drained within ${DRAINED_AT} s"
-  fi
-else
-  DRAIN_NOTE="backlog NOT drained after ${DRAIN_SECONDS} s"
-fi
+delivered gw-relay path "$RELAY_PATH"
+cpu_per gw-relay "$GW_PID" "$ticks0"; store_ops "$WORK/relay-ops1.txt"
+R[gw-relay.ops]=$(ops_per "$WORK/relay-ops0.txt" "$WORK/relay-ops1.txt" "${R[gw-relay.handled]}")
+log "  -> CPU ${R[gw-relay.cpu_us]} µs per message; store operations per message: ${R[gw-relay.ops]}"
 
-# ---------------------------------------------------------------- 7. end-to-end relay
-LOAD_RELAY=$(cut -d' ' -f1-3 /proc/loadavg)
-# path_stats PATH: prints the sink's "posts messages first_ms last_ms" for one hook path (0s if none)
-path_stats() {
-  local out
-  out=$(curl -fsS --max-time 5 "$SINK/stats" \
-    | sed -nE "s#.*\"$1\":\{\"posts\":([0-9]+),\"messages\":([0-9]+),\"first_ms\":([0-9]+),\"last_ms\":([0-9]+)\}.*#\1 \2 \3 \4#p")
-  echo "${out:-0 0 0 0}"
-}
-now_ms() { date +%s%3N; }
-
-# (a) direct: wrk posting the fixture straight to the sink's incoming hook (the chat server)
-bench direct-warmup "$SINK$DIRECT_PATH" "$WORK/hook.json" "$JSON" "" "$CONNS" "$WARMUP"
-bench direct "$SINK$DIRECT_PATH" "$WORK/hook.json" "$JSON" "" "$CONNS" "$DURATION"
-# (b) relay: the same through the gateway to an unthrottled destination on the same sink; the
-# gateway has been idle since the drain above. Counted: every message the sink gets on RELAY_PATH.
-RELAY_START_MS=$(now_ms)
-bench gw-relay "$GW/hooks/$RELAY_KEY" "$WORK/hook.json" "$JSON" "" "$CONNS" "$DURATION"
-RELAY_WRK_END_MS=$(now_ms)
-RELAY_ACKED=$(( ${R[gw-relay.requests]} - ${R[gw-relay.non2xx]} ))
-read -r RELAY_P0 RELAY_M0 _ _ < <(path_stats "$RELAY_PATH")
-log "relay: the gateway acked $RELAY_ACKED; the sink had $RELAY_M0 when wrk stopped; waiting for the rest"
-# until the sink has every acked message and nothing more came for 1 s (RELAY_DRAIN_MAX s at most)
-RELAY_WAIT_START=$SECONDS
-prev=-1; stable=0
-while :; do
-  read -r RELAY_P RELAY_M _ RELAY_LAST_MS < <(path_stats "$RELAY_PATH")
-  if [ "$RELAY_M" -ge "$RELAY_ACKED" ] && [ "$RELAY_M" -eq "$prev" ]; then
-    stable=$(( stable + 1 ))
-    [ "$stable" -ge 4 ] && break
-  else
-    stable=0
-  fi
-  prev=$RELAY_M
-  [ $(( SECONDS - RELAY_WAIT_START )) -ge "$RELAY_DRAIN_MAX" ] && break
-  sleep 0.25
-done
-RELAY_ELAPSED_MS=$(( RELAY_LAST_MS - RELAY_START_MS ))
-RELAY_RATE=$(awk -v m="$RELAY_M" -v t="$RELAY_ELAPSED_MS" 'BEGIN { if (t > 0) printf "%.1f", m * 1000 / t; else print 0 }')
-RELAY_TAIL_MS=$(( RELAY_LAST_MS - RELAY_WRK_END_MS ))
-if [ "$RELAY_M" -ge "$RELAY_ACKED" ]; then
-  RELAY_NOTE="all $RELAY_ACKED acked messages delivered"
-else
-  RELAY_NOTE="only $RELAY_M of $RELAY_ACKED acked messages delivered after ${RELAY_DRAIN_MAX} s"
-fi
-log "  -> relay delivered $RELAY_M messages in $RELAY_P posts, last ${RELAY_ELAPSED_MS} ms after the start: $RELAY_RATE msg/s"
-
-# accept-to-delivery latency at a fixed rate
-LOAD_LATENCY=$(cut -d' ' -f1-3 /proc/loadavg)
-log "relay latency: $LATENCY_RATE messages/s for $LATENCY_SECONDS s (after a 2 s warm-up) to /hooks/<latency key>"
-java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.RelayLatency "$GW/hooks/$LATENCY_KEY" "$SINK" "$LATENCY_PATH" \
-  "$LATENCY_RATE" "$LATENCY_SECONDS" 2 16 "$RELAY_DRAIN_MAX" >"$WORK/latency.log" 2>&1 \
-  || die "RelayLatency failed: $(tail -n 5 "$WORK/latency.log")"
-{ echo "=== relay latency: RelayLatency $LATENCY_RATE/s for $LATENCY_SECONDS s"; cat "$WORK/latency.log"; echo; } >>"$WORK/wrk.txt"
-sed 's/^/  /' "$WORK/latency.log" >&2
-line=$(grep '^LATENCY ' "$WORK/latency.log") || die "no summary from RelayLatency"
+LATENCY_NOTE="skipped (BENCH_LATENCY_SECONDS=0)"
 declare -A L
-for kv in ${line#LATENCY }; do L[${kv%%=*}]=${kv#*=}; done
-if [ "${L[delivered]}" -eq "${L[sent]}" ] && [ "${L[accepted]}" -eq "${L[sent]}" ]; then
-  LATENCY_NOTE="all ${L[sent]} accepted and delivered"
-else
-  LATENCY_NOTE="NOT all delivered: ${L[accepted]} of ${L[sent]} accepted, ${L[delivered]} of those delivered"
+if [ "$LATENCY_SECONDS" -gt 0 ]; then
+  log "=== relay latency: $LATENCY_RATE messages/s for $LATENCY_SECONDS s (after a 2 s warm-up)"
+  java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.RelayLatency "$GW/hooks/$LATENCY_KEY" "$SINK" "$LATENCY_PATH" \
+    "$LATENCY_RATE" "$LATENCY_SECONDS" 2 16 "$DRAIN_MAX" >"$WORK/latency.log" 2>&1 \
+    || die "RelayLatency failed: $(tail -n 5 "$WORK/latency.log")"
+  { echo "=== relay latency: RelayLatency $LATENCY_RATE/s for $LATENCY_SECONDS s"; cat "$WORK/latency.log"; echo; } >>"$WORK/wrk.txt"
+  line=$(grep '^LATENCY ' "$WORK/latency.log") || die "no summary from RelayLatency"
+  for kv in ${line#LATENCY }; do L[${kv%%=*}]=${kv#*=}; done
+  LATENCY_NOTE="p50 ${L[p50_ms]} ms, p90 ${L[p90_ms]} ms, p99 ${L[p99_ms]} ms, max ${L[max_ms]} ms; ${L[accepted]} of ${L[sent]} accepted, ${L[delivered]} of those delivered, ${L[duplicates]} duplicates"
+  log "  -> $LATENCY_NOTE"
 fi
+HWM=$(hwm_kb "$GW_PID")
 kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
+stop_pids "$GW_PID"
 
-# ---------------------------------------------------------------- 8. report
-ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
-ratio() { awk -v g="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", g / b; else print "n/a" }'; }
-rps() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
-errs() { # non-2xx / socket errors, for a label
-  local n=${R[$1.non2xx]} e=${R[$1.errors]}
-  if [ "$n" -eq 0 ] && [ "$e" -eq 0 ]; then echo 0; else echo "${n} non-2xx, ${e} socket"; fi
-}
-row() { # row TITLE CONNS BARE_LABEL GW_LABEL
-  printf '| %s | %s | %s | %s | %s | %s / %s | %s / %s | %s / %s |\n' "$1" "$2" \
-    "$(rps "${R[$3.rps]}")" "$(rps "${R[$4.rps]}")" "$(ratio "${R[$4.rps]}" "${R[$3.rps]}")" \
-    "$(ms "${R[$3.p50_us]}")" "$(ms "${R[$3.p99_us]}")" "$(ms "${R[$4.p50_us]}")" "$(ms "${R[$4.p99_us]}")" \
-    "$(errs "$3")" "$(errs "$4")"
+log "=== gateway (fresh store): ack rate while the slow command's queue grows"
+gateway slow "$WORK/slow.db"
+# the warm-up is on the slow command itself: its jobs stay queued, the rounds add to them
+run gw-slow-warmup "$GW/commands/slow" "$WORK/slow.form" "$FORM" "$AUTH" "$WARMUP"
+LOAD_SLOW=$(loadavg)
+SLOW_ACKED=${R[gw-slow-warmup.ok]}
+for i in 1 2 3; do
+  run "gw-slow-$i" "$GW/commands/slow" "$WORK/slow.form" "$FORM" "$AUTH" "$ROUND"
+  SLOW_ACKED=$(( SLOW_ACKED + ${R[gw-slow-$i.ok]} ))
+done
+SLOW_REPLIED=0
+for l in gw-slow-warmup gw-slow-1 gw-slow-2 gw-slow-3; do
+  read -r n _ _ _ < <(replies "${R[$l.run]}"); SLOW_REPLIED=$(( SLOW_REPLIED + n ))
+done
+kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
+stop_pids "$GW_PID"
+
+FILL_NOTE="skipped (BENCH_FILL_ROWS=0)"
+if [ "$FILL_ROWS" -gt 0 ]; then
+  log "=== filling the store with $FILL_ROWS delivered messages (gateway stopped)"
+  java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.StoreFill "$G1_DB" "$FILL_ROWS" >"$WORK/fill.log" 2>&1 \
+    || die "StoreFill failed: $(tail -n 5 "$WORK/fill.log")"
+  line=$(grep '^FILL ' "$WORK/fill.log") || die "no summary from StoreFill"
+  declare -A F
+  for kv in ${line#FILL }; do F[${kv%%=*}]=${kv#*=}; done
+  FILL_NOTE="${F[inserted]} rows inserted in ${F[seconds]} s (deliveries now holds ${F[rows]} rows, $(du -m "$G1_DB" | cut -f1) MB file)"
+  log "  -> $FILL_NOTE"
+  gateway filled "$G1_DB"
+  LOAD_FILLED=$(loadavg)
+  command_run gw-filled
+  RSS_FILLED=$(rss_kb "$GW_PID")
+  kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
+  stop_pids "$GW_PID"
+fi
+
+# ---------------------------------------------------------------- 7. report
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f MiB", k / 1024 }'; }
+ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
+errs() { local n=${R[$1.non2xx]} e=${R[$1.errors]}; if [ "$n" -eq 0 ] && [ "$e" -eq 0 ]; then echo 0; else echo "$n non-2xx, $e socket"; fi; }
+replies_row() { # LABEL TITLE
+  local note="all delivered"
+  [ "${R[$1.missing]}" -gt 0 ] && note="**$(num "${R[$1.missing]}") not delivered after ${DRAIN_MAX} s**"
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$2" "$(num "${R[$1.ok]}")" "$(num "${R[$1.delivered]}")" \
+    "${R[$1.extra]}" "$note" "$(errs "$1")"
 }
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 JAVA_VERSION=$(java -version 2>&1 | head -n 1)
 WRK_VERSION=$( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
-
+LOAD_END=$(loadavg)
+ELAPSED=$(( SECONDS - T0 ))
 mkdir -p "$RESULTS"
 {
   echo "## hookgate load benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Machine: $(nproc) cores ($CPU), $JAVA_VERSION, $WRK_VERSION (-t$THREADS, $DURATION per run, ${LOW_DURATION} at -c$LOW_CONNS, ${WARMUP} warm-up per server and scenario), all on 127.0.0.1."
-  echo "Load average (1/5/15 min) at the start: $LOAD_START, at the end: $LOAD_END. wrk, the servers and anything else running share the same $(nproc) cores: other processes add noise."
-  echo "Bare = \`dev.hookgate.bench.BareServer\` (Vert.x, 2 event loops, parse + same answer); gateway = \`target/hookgate.jar\` (token check, durable SQLite enqueue, then the same answer; jobs and deliveries go on in the background to a local sink)."
+  echo "Machine: $(nproc) cores ($CPU), $JAVA_VERSION, $WRK_VERSION; wrk -t$THREADS -c$CONNS, $DURATION per measured run after a $WARMUP warm-up (relay: $RELAY_WARMUP), all on 127.0.0.1; whole run ${ELAPSED} s."
+  echo "Load average (1/5/15 min): start $LOAD_START; gateway runs $LOAD_GW; slow command $LOAD_SLOW; after the fill ${LOAD_FILLED:-n/a}; end $LOAD_END. wrk, the server under test, the sink and anything else running share the same $(nproc) cores."
+  echo "\`uptime\` at the end: $(uptime)"
   echo
-  echo "| scenario | conns | bare req/s | gateway req/s | gateway / bare | bare p50 / p99 (ms) | gateway p50 / p99 (ms) | errors bare / gateway |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
-  row "slash-command ack \`POST /commands/echo\`" "$CONNS" bare-cmd gw-cmd
-  row "slash-command ack \`POST /commands/echo\`" "$LOW_CONNS" bare-cmd-low gw-cmd-low
-  row "relay ingest \`POST /hooks/<key>\`" "$CONNS" bare-hook gw-hook
+  echo "| measure (issue 9) | this run | target |"
+  echo "|---|---|---|"
+  echo "| slash command, full path (ack, job, reply delivered to the sink as response_url) ÷ bare-forward | $(ratio_of "${R[gw-cmd.rate]}" "${R[b-bare-forward-cmd.rate]}") | $(target "${R[gw-cmd.rate]}" "${R[b-bare-forward-cmd.rate]}" 0.4) |"
+  echo "| the same ÷ durable-forward | $(ratio_of "${R[gw-cmd.rate]}" "${R[b-durable-forward-cmd.rate]}") | $(target "${R[gw-cmd.rate]}" "${R[b-durable-forward-cmd.rate]}" 0.8) |"
+  echo "| the same ÷ the bare route (answer only) | $(ratio_of "${R[gw-cmd.rate]}" "${R[b-bare-cmd.rps]}") | reported |"
+  echo "| ack rate while the queue grows (slow command, concurrency 1, three $ROUND rounds: $(num "${R[gw-slow-1.rps]}") → $(num "${R[gw-slow-2.rps]}") → $(num "${R[gw-slow-3.rps]}")/s): third ÷ first | $(ratio_of "${R[gw-slow-3.rps]}" "${R[gw-slow-1.rps]}") | $(target "${R[gw-slow-3.rps]}" "${R[gw-slow-1.rps]}" 0.8) |"
+  echo "| that first round ÷ bare route | $(ratio_of "${R[gw-slow-1.rps]}" "${R[b-bare-cmd.rps]}") | $(target "${R[gw-slow-1.rps]}" "${R[b-bare-cmd.rps]}" 0.25) |"
+  echo "| relay ingest (deliveries running, after a $RELAY_WARMUP warm-up) ÷ the durable route | $(ratio_of "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}") | $(target "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}" 0.9) |"
+  echo "| relay delivery (lines delivered/s, start of the load to end of the backlog) ÷ relay ingest | $(ratio_of "${R[gw-relay.rate]}" "${R[gw-relay.rps]}") | $(target "${R[gw-relay.rate]}" "${R[gw-relay.rps]}" 0.9) |"
+  if [ "$FILL_ROWS" -gt 0 ]; then
+    echo "| ack rate with $(num "$FILL_ROWS") delivered messages in the store ÷ empty store | $(ratio_of "${R[gw-filled.rps]}" "${R[gw-cmd.rps]}") | $(target "${R[gw-filled.rps]}" "${R[gw-cmd.rps]}" 0.8) |"
+    echo "| full path with $(num "$FILL_ROWS") delivered messages ÷ empty store | $(ratio_of "${R[gw-filled.rate]}" "${R[gw-cmd.rate]}") | reported |"
+  fi
+  echo
+  echo "Reference ratios between the baselines (what the work itself costs here):"
+  echo "durable-forward ÷ bare-forward $(ratio_of "${R[b-durable-forward-cmd.rate]}" "${R[b-bare-forward-cmd.rate]}");"
+  echo "durable route ÷ bare route, commands $(ratio_of "${R[b-durable-cmd.rps]}" "${R[b-bare-cmd.rps]}"), hooks $(ratio_of "${R[b-durable-hook.rps]}" "${R[b-bare-hook.rps]}");"
+  echo "gateway ack rate (full-path run) ÷ bare route $(ratio_of "${R[gw-cmd.rps]}" "${R[b-bare-cmd.rps]}"); relay ingest ÷ bare route $(ratio_of "${R[gw-relay.rps]}" "${R[b-bare-hook.rps]}")."
+  echo
+  echo "| run | req/s (wrk) | p50 / p99 ms | delivered/s | CPU µs per message | store operations per message |"
+  echo "|---|---:|---:|---:|---:|---|"
+  printf '| %s | %s | %s / %s | %s | %s | %s |\n' \
+    "baseline bare, \`/commands/echo\`" "$(num "${R[b-bare-cmd.rps]}")" "$(ms "${R[b-bare-cmd.p50_us]}")" "$(ms "${R[b-bare-cmd.p99_us]}")" "" "${R[b-bare-cmd.cpu_us]}" "0" \
+    "baseline durable, \`/commands/echo\`" "$(num "${R[b-durable-cmd.rps]}")" "$(ms "${R[b-durable-cmd.p50_us]}")" "$(ms "${R[b-durable-cmd.p99_us]}")" "" "${R[b-durable-cmd.cpu_us]}" "1 (INSERT)" \
+    "baseline bare-forward" "$(num "${R[b-bare-forward-cmd.rps]}")" "$(ms "${R[b-bare-forward-cmd.p50_us]}")" "$(ms "${R[b-bare-forward-cmd.p99_us]}")" "$(num "${R[b-bare-forward-cmd.rate]}")" "${R[b-bare-forward-cmd.cpu_us]}" "0" \
+    "baseline durable-forward" "$(num "${R[b-durable-forward-cmd.rps]}")" "$(ms "${R[b-durable-forward-cmd.p50_us]}")" "$(ms "${R[b-durable-forward-cmd.p99_us]}")" "$(num "${R[b-durable-forward-cmd.rate]}")" "${R[b-durable-forward-cmd.cpu_us]}" "2 (INSERT, UPDATE)" \
+    "baseline bare, \`/hooks/<key>\`" "$(num "${R[b-bare-hook.rps]}")" "$(ms "${R[b-bare-hook.p50_us]}")" "$(ms "${R[b-bare-hook.p99_us]}")" "" "" "0" \
+    "baseline durable, \`/hooks/<key>\`" "$(num "${R[b-durable-hook.rps]}")" "$(ms "${R[b-durable-hook.p50_us]}")" "$(ms "${R[b-durable-hook.p99_us]}")" "" "" "1 (INSERT)" \
+    "**hookgate** slash command \`/commands/echo\` (full path)" "$(num "${R[gw-cmd.rps]}")" "$(ms "${R[gw-cmd.p50_us]}")" "$(ms "${R[gw-cmd.p99_us]}")" "$(num "${R[gw-cmd.rate]}")" "${R[gw-cmd.cpu_us]}" "${R[gw-cmd.ops]}" \
+    "**hookgate** relay \`/hooks/<key>\`" "$(num "${R[gw-relay.rps]}")" "$(ms "${R[gw-relay.p50_us]}")" "$(ms "${R[gw-relay.p99_us]}")" "$(num "${R[gw-relay.rate]}")" "${R[gw-relay.cpu_us]}" "${R[gw-relay.ops]}"
+  if [ "$FILL_ROWS" -gt 0 ]; then
+    printf '| %s | %s | %s / %s | %s | %s | %s |\n' \
+      "**hookgate** slash command, $(num "$FILL_ROWS") delivered in the store" "$(num "${R[gw-filled.rps]}")" "$(ms "${R[gw-filled.p50_us]}")" "$(ms "${R[gw-filled.p99_us]}")" "$(num "${R[gw-filled.rate]}")" "${R[gw-filled.cpu_us]}" "${R[gw-filled.ops]}"
+  fi
+  for i in 1 2 3; do
+    printf '| **hookgate** slow command, round %s | %s | %s / %s | | | |\n' "$i" "$(num "${R[gw-slow-$i.rps]}")" "$(ms "${R[gw-slow-$i.p50_us]}")" "$(ms "${R[gw-slow-$i.p99_us]}")"
+  done
+  echo
+  echo "Delivered/s = distinct replies (or relay lines) the sink got for that run ÷ time from the start of wrk to the last arrival. CPU per message = utime+stime of that process over the run and its backlog ÷ messages handled (the larger of acked and delivered: wrk does not count the requests in flight when it stops; acked for the routes that do not forward). Store operations = the delta of \`hookgate_store_operations_total\` (gateway /metrics, by operation) over the run and its backlog ÷ messages handled, zero counts left out."
+  echo
+  echo "| every reply and message counted | acked (2xx counted by wrk) | delivered (distinct) | duplicates / posts | missing | errors |"
+  echo "|---|---:|---:|---:|---|---|"
+  replies_row b-bare-forward-cmd "baseline bare-forward replies (duplicates)"
+  replies_row b-durable-forward-cmd "baseline durable-forward replies (duplicates)"
+  replies_row gw-cmd "hookgate slash-command replies (duplicates)"
+  replies_row gw-relay "hookgate relay messages (in posts)"
+  [ "$FILL_ROWS" -gt 0 ] && replies_row gw-filled "hookgate replies, filled store (duplicates)"
+  echo "| hookgate slow command (concurrency 1, a ${SLOW_JOB_MS} ms job each: not waited for) | $(num "$SLOW_ACKED") | $(num "$SLOW_REPLIED") | | $(num $(( SLOW_ACKED - SLOW_REPLIED ))) still queued when stopped | |"
+  echo
+  echo "wrk does not count the requests still in flight when it stops, so delivered may end slightly above acked; missing = acked − delivered when positive (waited for up to ${DRAIN_MAX} s)."
   echo
   echo "| gateway memory | VmRSS |"
   echo "|---|---:|"
-  echo "| idle, before the load | $(mib "$RSS_IDLE") |"
-  echo "| right after the load | $(mib "$RSS_LOAD") |"
-  echo "| ${DRAIN_SECONDS} s later | $(mib "$RSS_DRAIN") |"
-  echo "| peak (VmHWM) | $(mib "$HWM") |"
-  echo "| (bare server: idle / after the load) | $(mib "$BARE_RSS_IDLE") / $(mib "$BARE_RSS_LOAD") |"
+  echo "| idle, after start | $(mib "$RSS_IDLE") |"
+  echo "| right after the slash-command load | $(mib "${R[gw-cmd.rss]}") |"
+  echo "| right after the relay load | $(mib "$RSS_LOAD") |"
+  echo "| peak (VmHWM), first gateway | $(mib "$HWM") |"
+  [ "$FILL_ROWS" -gt 0 ] && echo "| after the slash-command load on the filled store | $(mib "$RSS_FILLED") |"
   echo
-  echo "Backlog: the gateway acked $ACKED_COMMANDS commands and $ACKED_HOOKS hook messages (as counted by wrk and the sanity requests; requests in flight when wrk stops are not counted). The sink had received $SINK_R0 command replies and $SINK_D0 hook messages ($SINK_P0 posts: the gateway coalesces a backlog) when the load stopped, $SINK_R and $SINK_D ($SINK_P posts) ${DRAIN_SECONDS} s later: $DRAIN_NOTE."
-  echo "Waits for the backlog before measured runs (at most ${SETTLE_MAX} s): $(IFS=';'; echo "${SETTLED[*]}" | sed 's/;/; /g')."
-  echo
-  echo "| end-to-end relay (hook fixture) | conns | direct to the sink, msg/s | through the gateway, msg/s delivered | relay / direct (target ≥ 0.5) | gateway accepted, req/s | posts received | last arrival − end of wrk | errors direct / relay |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  printf '| wrk %s each | %s | %s | %s | %s | %s | %s | %s ms | %s / %s |\n' "$DURATION" "$CONNS" \
-    "$(rps "${R[direct.rps]}")" "$(rps "$RELAY_RATE")" "$(ratio "$RELAY_RATE" "${R[direct.rps]}")" \
-    "$(rps "${R[gw-relay.rps]}")" "$RELAY_P" "$RELAY_TAIL_MS" "$(errs direct)" "$(errs gw-relay)"
-  echo
-  echo "Load average (1/5/15 min) before the direct/relay runs: $LOAD_RELAY; before the latency run: $LOAD_LATENCY."
-  echo
-  echo "Direct = wrk posting the fixture straight to the sink's incoming hook (one request = one message). Relay = wrk posting it to the gateway's \`/hooks/<key>\`, destination = the same sink, rate 1000000/s, burst 1000000, max-in-flight $RELAY_MAX_IN_FLIGHT: $RELAY_M messages counted by the sink (lines of coalesced posts) / ${RELAY_ELAPSED_MS} ms from the start of wrk to the last arrival; $RELAY_NOTE (wrk counted $RELAY_ACKED; the sink had $RELAY_M0 in $RELAY_P0 posts when wrk stopped; a negative *last arrival − end of wrk* means the deliveries kept up with the load)."
-  echo
-  echo "| accept → delivery, ${L[rate]} msg/s for ${L[seconds]} s | sent (achieved rate) | accepted | delivered | posts | p50 | p90 | p99 (target ≤ 50 ms) | max | send → 200 p50 / p99 |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  printf '| `dev.hookgate.bench.RelayLatency` | %s (%s/s) | %s | %s | %s | %s ms | %s ms | %s ms | %s ms | %s / %s ms |\n' \
-    "${L[sent]}" "$(rps "${L[send_rate]}")" "${L[accepted]}" "${L[delivered]}" "${L[posts]}" "${L[p50_ms]}" \
-    "${L[p90_ms]}" "${L[p99_ms]}" "${L[max_ms]}" "${L[ack_p50_ms]}" "${L[ack_p99_ms]}"
-  echo
-  echo "Per message: the sink's arrival time minus the time its 200 came back to the load generator (wall-clock ms, both JVMs on this machine; lines merged into one post all count at that post's arrival; ${L[early]} arrived before their 200 came back, counted as negative); paced by a 1 ms timer over 16 keep-alive connections, after a 2 s warm-up; $LATENCY_NOTE, ${L[duplicates]} duplicates."
+  echo "Store fill: $FILL_NOTE; the gateway was stopped, filled, restarted and measured as the first time (warm-up, then $DURATION)."
+  echo "Relay latency (accept → delivery at a steady $LATENCY_RATE msg/s for $LATENCY_SECONDS s, \`RelayLatency\`): $LATENCY_NOTE."
+  echo "Slow command: its job is an HTTP GET to the sink answered after ${SLOW_JOB_MS} ms, concurrency 1, so the queue grows by about the ack rate; second gateway, fresh store; a $WARMUP warm-up on the slow command itself comes first (its $(num "${R[gw-slow-warmup.ok]}") jobs stay queued too)."
 } >"$RESULTS/latest.md"
 cp "$WORK/wrk.txt" "$RESULTS/latest-wrk.txt"
 cat "$RESULTS/latest.md"
-log "written to bench/results/latest.md (raw wrk output: bench/results/latest-wrk.txt)"
+log "written to bench/results/latest.md (raw wrk output: bench/results/latest-wrk.txt) in ${ELAPSED} s"

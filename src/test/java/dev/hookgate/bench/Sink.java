@@ -7,8 +7,11 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * are counted as the occurrences, in each post's {@code text}, of the {@code text} of the JSON
  * file given as third argument (the hook fixture), plus the latency probes (below).
  * {@code GET /count} answers {@code {"replies":r,"posts":p,"messages":m}} (every hook path).
+ *
+ * <p>Replies per load run: the bench gives every command its own response_url id, whose first 4
+ * characters name the wrk run ({@code post.lua}); {@code GET /replies?run=R} answers
+ * {@code {"replies":distinct ids,"duplicates":d,"first_ms":t,"last_ms":t}} for run R.
+ *
+ * <p>{@code GET /slow?ms=N} answers {@code 200 done} after N ms (at most 60 s): the job of a slow
+ * command.
  *
  * <p>Per hook path, {@code GET /stats} answers {@code {"<path>":{"posts":p,"messages":m,
  * "first_ms":t,"last_ms":t}}}: the wall-clock time (ms) of the first and last arrival on that
@@ -43,10 +53,16 @@ public final class Sink {
   private final String marker;
   /** Per hook path: posts, messages, first arrival ms, last arrival ms. Event-loop only. */
   private final Map<String, long[]> byPath = new TreeMap<>();
+  /** Per run id (4 characters): the reply ids seen and {duplicates, first ms, last ms}. Event-loop only. */
+  private final Map<String, Set<String>> replyIds = new HashMap<>();
+  private final Map<String, long[]> replyStats = new HashMap<>();
   /** Per probe tag: {seq, arrival ms}. Event-loop only. */
   private final Map<String, List<long[]>> probes = new TreeMap<>();
 
-  private Sink(String marker) {
+  private final Vertx vertx;
+
+  private Sink(Vertx vertx, String marker) {
+    this.vertx = vertx;
     this.marker = marker;
   }
 
@@ -98,6 +114,7 @@ public final class Sink {
         long now = System.currentTimeMillis();
         if (reply) {
           replies.incrementAndGet();
+          countReply(path.substring("/hooks/commands/".length()), now);
         } else {
           String text = null;
           try {
@@ -121,6 +138,15 @@ public final class Sink {
     });
   }
 
+  private void countReply(String id, long now) {
+    String run = id.length() >= 4 ? id.substring(0, 4) : id;
+    long[] s = replyStats.computeIfAbsent(run, r -> new long[] {0, now, now});
+    if (!replyIds.computeIfAbsent(run, r -> new HashSet<>()).add(id)) {
+      s[0]++;
+    }
+    s[2] = now;
+  }
+
   private void get(HttpServerRequest req) {
     switch (req.path()) {
       case "/count" -> req.response().putHeader("content-type", "application/json")
@@ -131,6 +157,17 @@ public final class Sink {
         byPath.forEach((p, s) -> all.put(p, new JsonObject().put("posts", s[0]).put("messages", s[1])
             .put("first_ms", s[2]).put("last_ms", s[3])));
         req.response().putHeader("content-type", "application/json").end(all.encode());
+      }
+      case "/replies" -> {
+        String run = req.getParam("run", "");
+        long[] s = replyStats.getOrDefault(run, new long[] {0, 0, 0});
+        req.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("replies", replyIds.getOrDefault(run, Set.of()).size())
+                .put("duplicates", s[0]).put("first_ms", s[1]).put("last_ms", s[2]).encode());
+      }
+      case "/slow" -> {
+        long ms = Math.max(1, Math.min(60_000, Long.parseLong(req.getParam("ms", "100"))));
+        vertx.setTimer(ms, t -> req.response().putHeader("content-type", "text/plain").end("done"));
       }
       case "/latency" -> {
         String tag = req.getParam("tag", "");
@@ -149,7 +186,7 @@ public final class Sink {
     Path portFile = args.length > 1 ? Path.of(args[1]) : null;
     String marker = args.length > 2 ? new JsonObject(Files.readString(Path.of(args[2]))).getString("text") : null;
     Vertx vertx = Vertx.vertx();
-    Sink sink = new Sink(marker);
+    Sink sink = new Sink(vertx, marker);
     HttpServer server = vertx.createHttpServer().requestHandler(sink::handle).listen(port, "127.0.0.1")
         .await(10, TimeUnit.SECONDS);
     System.out.println("sink listening on 127.0.0.1:" + server.actualPort());
