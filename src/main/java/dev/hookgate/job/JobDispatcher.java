@@ -61,7 +61,14 @@ public final class JobDispatcher extends VerticleBase {
           slots.running());
     }
     awaitRunning(done, deadline);
-    return done.future();
+    // the jobs claimed ahead that never started go back to the queue as they were, not "interrupted"
+    return done.future().compose(v -> {
+      List<String> waiting = slots.waiting();
+      return waiting.isEmpty() ? Future.succeededFuture()
+          : services.jobQueue().returnJobs(services.nodeId(), waiting)
+              .onFailure(e -> LOG.warn("giving back {} job(s) claimed ahead failed: {}", waiting.size(), e.getMessage()))
+              .otherwiseEmpty();
+    });
   }
 
   private void awaitRunning(Promise<Void> done, long deadline) {
@@ -104,7 +111,7 @@ public final class JobDispatcher extends VerticleBase {
         .onComplete(r -> {
           claiming = false;
           if (r.succeeded()) {
-            slots.admit(r.result(), workers()).forEach(this::dispatch);
+            slots.admit(r.result(), services.config().runnables(), workers()).forEach(this::dispatch);
           } else {
             LOG.error("claiming jobs failed: {}", r.cause().getMessage());
           }
@@ -130,10 +137,10 @@ public final class JobDispatcher extends VerticleBase {
             LOG.warn("job {} got no answer from its worker: {}; its lease will expire", job.id(), r.cause().getMessage());
           }
           if (!stopping) {
-            slots.release(job.id(), workers()).forEach(this::dispatch);
+            slots.release(job.id(), services.config().runnables(), workers()).forEach(this::dispatch);
             pump();
           } else {
-            slots.release(job.id(), 0);
+            slots.release(job.id(), services.config().runnables(), 0);
           }
         });
   }

@@ -2,39 +2,47 @@ package dev.hookgate.job;
 
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.store.JobRecord;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The dispatcher's decisions, without Vert.x: at most {@code workers} jobs run at once across all
- * commands and at most each command's {@code concurrency}. A job is claimed only for a free slot;
- * when a claim returns more jobs than slots are free (the store claims per command), the extra
- * ones wait here, in claim order, for the first slot that frees up. Not thread-safe: one owner.
+ * commands, and at most each command's {@code concurrency}. A job waits only while every slot is
+ * busy or its command's concurrency is reached, and then takes the first slot that frees up.
+ *
+ * <p>So that a freed slot never waits for a claim (a commit) before its next job, the dispatcher
+ * claims ahead: up to {@code workers} jobs more than run, and per command up to its concurrency more
+ * than run. Those wait here, in claim order (their leases renewed), and start the moment a slot and
+ * their command allow; a job whose command is at its concurrency does not hold back the others
+ * behind it. Not thread-safe: one owner.
  */
 final class WorkerSlots {
   private final Map<String, JobRecord> running = new LinkedHashMap<>();
-  private final Deque<JobRecord> waiting = new ArrayDeque<>();
-  private final Map<String, Integer> perCommand = new HashMap<>();
+  private final List<JobRecord> waiting = new ArrayList<>();
+  private final Map<String, Integer> runningPerCommand = new HashMap<>();
+  /** Running and waiting, per command. */
+  private final Map<String, Integer> heldPerCommand = new HashMap<>();
 
   /**
-   * What may be claimed now: per command, its free concurrency, at most the free slots; empty
-   * when every slot is taken or jobs already wait for one.
+   * What may be claimed now, per command: the room left for jobs running or waiting to run (at most
+   * {@code workers} waiting in all, at most its concurrency waiting per command); empty when there
+   * is none.
    */
   Map<String, Integer> claimable(Collection<CommandConfig> commands, int workers) {
-    int free = workers - running.size();
-    if (free <= 0 || !waiting.isEmpty()) {
+    int room = 2 * workers - running.size() - waiting.size();
+    if (room <= 0) {
       return Map.of();
     }
     Map<String, Integer> capacity = new HashMap<>();
     for (CommandConfig c : commands) {
-      int n = Math.min(free, c.concurrency() - perCommand.getOrDefault(c.name(), 0));
+      int n = Math.min(room, 2 * c.concurrency() - heldPerCommand.getOrDefault(c.name(), 0));
       if (n > 0) {
         capacity.put(c.name(), n);
       }
@@ -43,28 +51,39 @@ final class WorkerSlots {
   }
 
   /** Takes the jobs a claim returned; answers those that start now (the others wait for a slot). */
-  List<JobRecord> admit(List<JobRecord> claimed, int workers) {
+  List<JobRecord> admit(List<JobRecord> claimed, Collection<CommandConfig> commands, int workers) {
     for (JobRecord job : claimed) {
-      perCommand.merge(job.command(), 1, Integer::sum);
-      waiting.addLast(job);
+      heldPerCommand.merge(job.command(), 1, Integer::sum);
+      waiting.add(job);
     }
-    return startable(workers);
+    return startable(commands, workers);
   }
 
   /** A job ended: answers the waiting jobs that take the freed slot. */
-  List<JobRecord> release(String jobId, int workers) {
+  List<JobRecord> release(String jobId, Collection<CommandConfig> commands, int workers) {
     JobRecord job = running.remove(jobId);
     if (job != null) {
-      perCommand.merge(job.command(), -1, Integer::sum);
+      runningPerCommand.merge(job.command(), -1, Integer::sum);
+      heldPerCommand.merge(job.command(), -1, Integer::sum);
     }
-    return startable(workers);
+    return startable(commands, workers);
   }
 
-  private List<JobRecord> startable(int workers) {
+  /** In claim order, the waiting jobs that a free slot and their command's concurrency allow. */
+  private List<JobRecord> startable(Collection<CommandConfig> commands, int workers) {
+    Map<String, Integer> concurrency = new HashMap<>();
+    commands.forEach(c -> concurrency.put(c.name(), c.concurrency()));
     List<JobRecord> start = new ArrayList<>();
-    while (!waiting.isEmpty() && running.size() < workers) {
-      JobRecord job = waiting.removeFirst();
+    for (Iterator<JobRecord> it = waiting.iterator(); it.hasNext() && running.size() < workers; ) {
+      JobRecord job = it.next();
+      // a command no longer configured still runs (its worker reports it); it takes one slot at a time
+      int limit = concurrency.getOrDefault(job.command(), 1);
+      if (runningPerCommand.getOrDefault(job.command(), 0) >= limit) {
+        continue;
+      }
+      it.remove();
       running.put(job.id(), job);
+      runningPerCommand.merge(job.command(), 1, Integer::sum);
       start.add(job);
     }
     return start;
@@ -72,9 +91,14 @@ final class WorkerSlots {
 
   /** Jobs whose leases this node holds: running and waiting for a slot. */
   Set<String> leased() {
-    Set<String> ids = new java.util.LinkedHashSet<>(running.keySet());
+    Set<String> ids = new LinkedHashSet<>(running.keySet());
     waiting.forEach(j -> ids.add(j.id()));
     return ids;
+  }
+
+  /** The jobs claimed ahead that have not started, in claim order. */
+  List<String> waiting() {
+    return waiting.stream().map(JobRecord::id).toList();
   }
 
   int running() {

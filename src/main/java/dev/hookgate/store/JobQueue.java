@@ -24,6 +24,12 @@ public interface JobQueue {
   /** Ends a job and queues its result deliveries, in one transaction. */
   Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries);
 
+  /**
+   * Puts jobs this owner claimed but never started back in the queue as they were (their attempt
+   * not counted), e.g. the jobs a stopping node had claimed ahead.
+   */
+  Future<Void> returnJobs(String owner, Collection<String> jobIds);
+
   /** Extends the leases of the running jobs this owner still holds. */
   Future<Void> renewJobLeases(String owner, Collection<String> jobIds, long leaseUntil);
 

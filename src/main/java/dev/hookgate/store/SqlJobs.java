@@ -160,6 +160,35 @@ final class SqlJobs implements JobQueue {
   }
 
   @Override
+  public Future<Void> returnJobs(String owner, Collection<String> jobIds) {
+    List<String> ids = List.copyOf(jobIds);
+    return engine.write("returnJobs", tx -> {
+      PreparedStatement select = tx.prepare("SELECT command FROM jobs WHERE id = ? AND lease_owner = ? AND state = 'running'");
+      PreparedStatement back = tx.prepare("UPDATE jobs SET state = 'queued', attempts = attempts - 1, started_at = NULL, "
+          + "lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'");
+      for (String id : ids) {
+        select.setString(1, id);
+        select.setString(2, owner);
+        String command;
+        try (ResultSet rs = select.executeQuery()) {
+          command = rs.next() ? rs.getString(1) : null;
+        }
+        if (command == null) {
+          continue;
+        }
+        back.setString(1, id);
+        back.setString(2, owner);
+        back.executeUpdate();
+        Rows.countQueued(tx, command, 1);
+      }
+      if (!ids.isEmpty()) {
+        tx.jobsQueued();
+      }
+      return null;
+    });
+  }
+
+  @Override
   public Future<Void> renewJobLeases(String owner, Collection<String> jobIds, long leaseUntil) {
     List<String> ids = List.copyOf(jobIds);
     return engine.write("renewJobLeases", tx -> {

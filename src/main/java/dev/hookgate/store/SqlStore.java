@@ -219,6 +219,11 @@ public final class SqlStore implements Store {
   }
 
   @Override
+  public Future<Void> returnJobs(String owner, Collection<String> jobIds) {
+    return jobs.returnJobs(owner, jobIds);
+  }
+
+  @Override
   public Future<Void> renewJobLeases(String owner, Collection<String> jobIds, long leaseUntil) {
     return jobs.renewJobLeases(owner, jobIds, leaseUntil);
   }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class StoreStats {
   /** Every write operation of the engine, by the name it is counted under. */
   public static final List<String> WRITES = List.of("enqueueJob", "enqueueScheduledJob", "claimJobs", "finishJob",
-      "renewJobLeases", "recover", "enqueueDeliveries", "claimDeliveries", "renewDeliveryLeases", "markDelivered",
+      "renewJobLeases", "returnJobs", "recover", "enqueueDeliveries", "claimDeliveries", "renewDeliveryLeases", "markDelivered",
       "recordAttempt", "markDead", "retarget", "replay", "tryUseResponseUrl", "returnResponseUrlUse", "holdLanes",
       "pauseLane", "releaseLanes", "ping", "purgeDeliveries", "purgeJobs");
 

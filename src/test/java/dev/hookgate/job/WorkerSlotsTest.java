@@ -26,42 +26,42 @@ class WorkerSlotsTest {
   @Test
   void aLongJobTakesOneSlotAndQuickJobsGetTheOthers() {
     WorkerSlots slots = new WorkerSlots();
-    assertEquals(Map.of("report", 1, "echo", 4), slots.claimable(COMMANDS, 4));
-    assertEquals(List.of(job("r1", "report")), slots.admit(List.of(job("r1", "report")), 4));
-    // the report's concurrency is reached; three slots stay for echo
-    assertEquals(Map.of("echo", 3), slots.claimable(COMMANDS, 4));
+    // claimed ahead: up to 4 more than run in all, up to each command's concurrency more than run
+    assertEquals(Map.of("report", 2, "echo", 8), slots.claimable(COMMANDS, 4));
+    assertEquals(List.of(job("r1", "report")), slots.admit(List.of(job("r1", "report")), COMMANDS, 4));
     List<JobRecord> quick = List.of(job("e1", "echo"), job("e2", "echo"), job("e3", "echo"));
-    assertEquals(quick, slots.admit(quick, 4));
-    assertEquals(Map.of(), slots.claimable(COMMANDS, 4));
-    // a quick job ends: its slot is free again, for echo only
-    assertEquals(List.of(), slots.release("e1", 4));
-    assertEquals(Map.of("echo", 1), slots.claimable(COMMANDS, 4));
+    assertEquals(quick, slots.admit(quick, COMMANDS, 4), "three slots stay for echo while the report runs");
+    assertEquals(Map.of("report", 1, "echo", 4), slots.claimable(COMMANDS, 4));
+    // a quick job ends: its slot goes to echo, not to a second report (the report's concurrency is 1)
+    slots.admit(List.of(job("r2", "report"), job("e4", "echo")), COMMANDS, 4);
+    assertEquals(List.of(job("e4", "echo")), slots.release("e1", COMMANDS, 4),
+        "a report waiting for its concurrency does not hold back the echo behind it");
+    assertEquals(List.of(job("r2", "report")), slots.release("r1", COMMANDS, 4));
   }
 
   @Test
-  void jobsClaimedBeyondTheFreeSlotsWaitForTheFirstSlotThatFreesInClaimOrder() {
+  void jobsClaimedAheadWaitForTheFirstSlotThatFreesInClaimOrder() {
     WorkerSlots slots = new WorkerSlots();
-    assertEquals(Map.of("report", 1, "echo", 2), slots.claimable(COMMANDS, 2));
-    // the store claims per command: three jobs for two slots
-    List<JobRecord> started = slots.admit(List.of(job("r1", "report"), job("e1", "echo"), job("e2", "echo")), 2);
+    assertEquals(Map.of("report", 2, "echo", 4), slots.claimable(COMMANDS, 2));
+    List<JobRecord> started = slots.admit(List.of(job("r1", "report"), job("e1", "echo"), job("e2", "echo"),
+        job("e3", "echo")), COMMANDS, 2);
     assertEquals(List.of(job("r1", "report"), job("e1", "echo")), started);
-    assertEquals(Map.of(), slots.claimable(COMMANDS, 2), "nothing more is claimed while a job waits");
-    assertEquals(3, slots.leased().size(), "the waiting job's lease is renewed too");
-    assertEquals(List.of(job("e2", "echo")), slots.release("e1", 2));
-    assertEquals(List.of(), slots.release("e2", 2));
-    assertEquals(Map.of("echo", 1), slots.claimable(COMMANDS, 2));
-    assertEquals(List.of(), slots.release("r1", 2));
+    assertEquals(Map.of(), slots.claimable(COMMANDS, 2), "two wait for two slots: nothing more is claimed");
+    assertEquals(4, slots.leased().size(), "the waiting jobs' leases are renewed too");
+    assertEquals(List.of("e2", "e3"), slots.waiting());
+    assertEquals(List.of(job("e2", "echo")), slots.release("e1", COMMANDS, 2));
+    assertEquals(List.of(job("e3", "echo")), slots.release("e2", COMMANDS, 2));
+    assertEquals(List.of(), slots.release("e3", COMMANDS, 2));
+    assertEquals(List.of(), slots.release("r1", COMMANDS, 2));
     assertEquals(true, slots.idle());
   }
 
   @Test
   void fewerWorkersAfterAReloadStartNothingUntilBelowTheNewCount() {
     WorkerSlots slots = new WorkerSlots();
-    slots.admit(List.of(job("e1", "echo"), job("e2", "echo"), job("e3", "echo")), 4);
-    assertEquals(Map.of(), slots.claimable(COMMANDS, 2));
-    slots.release("e1", 2);
-    assertEquals(Map.of(), slots.claimable(COMMANDS, 2));
-    slots.release("e2", 2);
-    assertEquals(Map.of("report", 1, "echo", 1), slots.claimable(COMMANDS, 2));
+    slots.admit(List.of(job("e1", "echo"), job("e2", "echo"), job("e3", "echo")), COMMANDS, 3);
+    assertEquals(List.of(), slots.admit(List.of(job("e4", "echo")), COMMANDS, 3), "three slots, three run");
+    assertEquals(List.of(), slots.release("e1", COMMANDS, 2), "two run, two allowed now");
+    assertEquals(List.of(job("e4", "echo")), slots.release("e2", COMMANDS, 2));
   }
 }

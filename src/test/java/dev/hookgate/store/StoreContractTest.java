@@ -174,6 +174,23 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void jobs_given_back_return_to_the_queue_as_they_were_and_count_again_against_max_queued() {
+    await(store.enqueueJob(newJob("j1", "deploy", 100), 1));
+    List<JobRecord> claimed = await(store.claimJobs(Map.of("deploy", 1), "node-1", 1_000, 31_000));
+    assertEquals(1, claimed.size());
+    assertInstanceOf(EnqueueResult.Accepted.class, await(store.enqueueJob(newJob("j2", "deploy", 200), 2)));
+    await(store.returnJobs("node-2", List.of("j1"))); // another owner's: nothing happens
+    assertEquals(JobState.RUNNING, await(store.job("j1")).orElseThrow().state());
+    await(store.returnJobs("node-1", List.of("j1")));
+    JobRecord back = await(store.job("j1")).orElseThrow();
+    assertEquals(JobState.QUEUED, back.state());
+    assertEquals(0, back.attempts());
+    assertInstanceOf(EnqueueResult.QueueFull.class, await(store.enqueueJob(newJob("j3", "deploy", 300), 2)));
+    assertEquals(List.of("j1"), await(store.claimJobs(Map.of("deploy", 1), "node-3", 2_000, 32_000)).stream()
+        .map(JobRecord::id).toList());
+  }
+
+  @Test
   void renew_leases_extends_only_the_owners_job_leases() {
     await(store.enqueueJob(newJob("mine", "deploy", 100), 10));
     await(store.enqueueJob(newJob("theirs", "deploy", 200), 10));
