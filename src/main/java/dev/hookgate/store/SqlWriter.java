@@ -177,7 +177,7 @@ final class SqlWriter {
       return;
     }
     tx.reset();
-    stats.committed(batch.size());
+    stats.committed();
     failures.recovered();
     for (int j = 0; j < batch.size(); j++) {
       stats.operation(batch.get(j).name());

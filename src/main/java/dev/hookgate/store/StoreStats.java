@@ -28,7 +28,7 @@ public final class StoreStats {
     operations.computeIfAbsent(name, n -> new LongAdder()).increment();
   }
 
-  void committed(int operations) {
+  void committed() {
     transactions.increment();
   }
 
