@@ -253,7 +253,7 @@ public final class ConfigParser {
         r.optString("username"), r.optString("icon-url"), rich);
     return new CommandConfig(name, token, signingSecret, n.strings("team-id"), n.string("ack", "Working on it…"),
         job(n.section("job")), reply,
-        n.integer("concurrency", 2, 1, 1000), n.integer("max-queued", 100, 0, 1_000_000),
+        n.integer("concurrency", 2, 1, 1000), n.integer("max-queued", 100, 1, 1_000_000),
         n.bool("rerun-after-crash", true));
   }
 

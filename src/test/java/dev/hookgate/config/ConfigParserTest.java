@@ -239,6 +239,14 @@ class ConfigParserTest {
   }
 
   @Test
+  void maxQueuedOfZeroIsAProblem() {
+    // every job waits in the queue before a worker claims it: with no room, the command could never run
+    JsonObject raw = valid();
+    raw.getJsonObject("commands").getJsonObject("report").put("max-queued", 0);
+    assertEquals(List.of("commands.report.max-queued: \"0\" is out of range (1 to 1000000)"), problems(raw));
+  }
+
+  @Test
   void destinationCoalesceIsOnByDefaultAndCanBeTurnedOff() {
     assertTrue(ConfigParser.parse(new JsonObject("{\"destinations\":{\"ops\":{\"url\":\"https://x/h\"}}}"))
         .destinations().get("ops").coalesce());

@@ -2,6 +2,7 @@ package dev.hookgate.e2e;
 
 import static dev.hookgate.e2e.FakeChatServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -389,14 +391,32 @@ class SlashCommandE2ETest {
 
   @Test
   void fullQueueIsToldToTheUserAndNothingIsQueued() throws Exception {
-    // busy runs one job at a time, keeps at most one waiting
-    invoke("busy", "", chat.issueResponseUrl());
-    HttpResponse<String> second = null;
-    for (int i = 0; i < 3; i++) {
-      second = invoke("busy", "", chat.issueResponseUrl());
+    // busy (each job runs 2 s) runs one job at a time and keeps at most one queued; the dispatcher
+    // may hold one more claimed ahead of its slot (its concurrency): at most 3 are taken in
+    String refusedUrl = null;
+    HttpResponse<String> refused = null;
+    List<String> acceptedUrls = new ArrayList<>();
+    for (int i = 0; i < 8 && refused == null; i++) {
+      String responseUrl = chat.issueResponseUrl();
+      HttpResponse<String> r = invoke("busy", "", responseUrl);
+      assertEquals(200, r.statusCode());
+      if (new JsonObject(r.body()).getString("text").startsWith("`/busy` is busy")) {
+        refused = r;
+        refusedUrl = responseUrl;
+      } else {
+        acceptedUrls.add(responseUrl);
+        Thread.sleep(50); // lets the dispatcher claim what it may
+      }
     }
-    assertEquals(200, second.statusCode());
-    assertTrue(new JsonObject(second.body()).getString("text").startsWith("`/busy` is busy"), second.body());
+    assertNotNull(refused, "no request was told the command is busy");
+    assertTrue(acceptedUrls.size() <= 3, acceptedUrls.size() + " accepted before the first refusal");
+    assertTrue(new JsonObject(refused.body()).getString("text").contains("already waiting"), refused.body());
+    // the refused request was not queued: once every accepted job has answered (one after the
+    // other), nothing has reached its response_url
+    for (String url : acceptedUrls) {
+      awaitPosts(url, 1);
+    }
+    assertEquals(0, chat.postsTo(refusedUrl.substring(refusedUrl.indexOf("/hooks/"))).size());
   }
 
   // ---------------------------------------------------------------- bad requests
