@@ -43,7 +43,7 @@ class FailoverIT {
           response-url: {allowed-hosts: ["http://127.0.0.1:%d"]}
           delivery: {backoff: [100ms, 200ms]}
           destinations:
-            ops: {url: "%s", rate-per-second: 10, burst: 1, max-post-chars: 120}
+            ops: {url: "%s", rate-per-second: 5, burst: 1, max-post-chars: 120}
           hooks:
             alerts: {key: %s, destination: ops}
           commands:

@@ -236,7 +236,7 @@ class RelayE2ETest {
         sent.add("event " + i);
         assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\": \"event " + i + "\"}").statusCode());
       }
-      await("every event after the outage", 25_000, () -> lines(chat).size() >= 50);
+      await("every event after the outage", 40_000, () -> lines(chat).size() >= 50);
       assertEquals(sent, lines(chat));
       assertTrue(chat.requestTimes().get(0) < outageEnds, "the first attempt met the outage");
       assertTrue(chat.posts().get(0).receivedAt() >= outageEnds, "and was retried until it was over");
