@@ -338,7 +338,7 @@ DBS=() # dropped at the end of each scenario
 # ---------------------------------------------------------------- 6. report
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-JAVA_VERSION=$(java -version 2>&1 | head -n 1)
+JAVA_VERSION=$(java -version 2>&1 | sed -n 1p)
 WRK_VERSION=$( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)
 title() {
   case $1 in

@@ -393,7 +393,7 @@ replies_row() { # LABEL TITLE
     "${R[$1.extra]}" "$note" "$(errs "$1")"
 }
 CPU=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-JAVA_VERSION=$(java -version 2>&1 | head -n 1)
+JAVA_VERSION=$(java -version 2>&1 | sed -n 1p)
 WRK_VERSION=$( (wrk -v 2>&1 || true) | head -n 1 | cut -d' ' -f1-2)
 LOAD_END=$(loadavg)
 ELAPSED=$(( SECONDS - T0 ))
