@@ -19,14 +19,15 @@ final class Rows {
   static final String COUNT_QUEUED = "INSERT INTO queue_depth(command, queued) VALUES (?, ?) "
       + "ON CONFLICT(command) DO UPDATE SET queued = queue_depth.queued + excluded.queued";
 
+  /** Inserts a job with the transaction's shared batch of jobs (see {@link Tx#batched}). */
   static void insertJob(Tx tx, NewJob job) throws SQLException {
-    PreparedStatement ps = tx.prepare(INSERT_JOB);
+    PreparedStatement ps = tx.batched(INSERT_JOB, false, ran -> {});
     ps.setString(1, job.id());
     ps.setString(2, job.command());
     ps.setString(3, RequestJson.encode(job.request()));
     ps.setString(4, job.responseUrl());
     ps.setLong(5, job.createdAt());
-    ps.executeUpdate();
+    ps.addBatch();
     tx.jobsQueued();
   }
 
@@ -39,15 +40,20 @@ final class Rows {
   }
 
   /**
-   * Inserts deliveries in one batch. {@code node}: the node that queued them (its replies stay
-   * with it); {@code returnIds}: where other nodes are told the first new id at commit.
+   * Inserts deliveries with the transaction's shared batch of deliveries (see {@link Tx#batched}).
+   * {@code node}: the node that queued them (its replies stay with it); {@code returnIds}: where
+   * other nodes are told the first new id at commit.
    */
   static void insertDeliveries(Tx tx, List<NewDelivery> deliveries, String node, boolean returnIds)
       throws SQLException {
     if (deliveries.isEmpty()) {
       return;
     }
-    PreparedStatement ps = returnIds ? tx.prepareReturningId(INSERT_DELIVERY) : tx.prepare(INSERT_DELIVERY);
+    PreparedStatement ps = tx.batched(INSERT_DELIVERY, returnIds, ran -> {
+      if (returnIds) {
+        tx.deliveriesQueued(firstKey(ran));
+      }
+    });
     for (NewDelivery d : deliveries) {
       ps.setString(1, d.lane());
       ps.setString(2, d.destination());
@@ -61,16 +67,16 @@ final class Rows {
       ps.setString(10, node);
       ps.addBatch();
     }
-    ps.executeBatch();
-    if (returnIds) {
-      long first = Long.MAX_VALUE;
-      try (ResultSet keys = ps.getGeneratedKeys()) {
-        while (keys.next()) {
-          first = Math.min(first, keys.getLong(1));
-        }
+  }
+
+  private static long firstKey(PreparedStatement ran) throws SQLException {
+    long first = Long.MAX_VALUE;
+    try (ResultSet keys = ran.getGeneratedKeys()) {
+      while (keys.next()) {
+        first = Math.min(first, keys.getLong(1));
       }
-      tx.deliveriesQueued(first == Long.MAX_VALUE ? 0 : first);
     }
+    return first == Long.MAX_VALUE ? 0 : first;
   }
 
   static List<JobRecord> jobs(ResultSet rs) throws SQLException {

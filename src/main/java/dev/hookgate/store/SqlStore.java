@@ -186,6 +186,7 @@ public final class SqlStore implements Store {
     // alone on the store, no other process is alive: every heartbeat is stale
     long aliveSince = dialect.shared() ? now - livenessMs : Long.MAX_VALUE;
     return engine.write("recover", tx -> {
+      tx.runBatches(); // it counts rows: the rows operations before it added are in first
       int n = jobs.recoverJobs(tx, now, aliveSince, rerun, notice);
       if (dialect.shared()) {
         int adopted = deliveries.adoptReplies(tx, aliveSince);

@@ -155,6 +155,7 @@ final class SqlWriter {
       for (; i < batch.size(); i++) {
         results[i] = batch.get(i).op().run(tx);
       }
+      tx.runBatches(); // the rows the operations added to shared batches: one round trip each
     } catch (Throwable e) { // an Error too: the writer thread must survive any operation
       boolean storage = e instanceof SQLException s && dialect.isStorageFailure(s);
       boolean clean = rollback();

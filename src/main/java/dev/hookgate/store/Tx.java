@@ -5,19 +5,30 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One connection of the store as an operation sees it: prepared statements cached for the
- * connection's life, and what the transaction queued (for the other nodes' wake-ups at commit).
- * Only the thread that owns the connection touches it.
+ * connection's life, rows that the operations of a transaction add to shared JDBC batches (run
+ * together before the commit: on PostgreSQL one round trip for many operations, not one each), and
+ * what the transaction queued (for the other nodes' wake-ups at commit). Only the thread that owns
+ * the connection touches it.
  */
 final class Tx {
+  /** What to do with a shared batch once it ran (read its generated keys). */
+  @FunctionalInterface
+  interface AfterBatch {
+    void ran(PreparedStatement ps) throws SQLException;
+  }
+
   private final Connection connection;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, PreparedStatement> keyed = new HashMap<>();
   /** Every statement this connection prepared (for the query-plan test). */
   private final java.util.Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The shared batches of this transaction, in the order they were first used. */
+  private final Map<PreparedStatement, AfterBatch> batches = new LinkedHashMap<>();
   private boolean jobsQueued;
   private long firstDeliveryQueued;
 
@@ -57,6 +68,32 @@ final class Tx {
     return ps;
   }
 
+  /**
+   * A statement to add rows to ({@code addBatch}, never executed by the operation): its rows run in
+   * one JDBC batch with those of the other operations of the transaction, before the commit (see
+   * {@link #runBatches}). For inserts whose outcome no operation reads: a row an operation adds is
+   * not visible to the statements of the transaction until then.
+   */
+  PreparedStatement batched(String sql, boolean returningIds, AfterBatch afterRun) throws SQLException {
+    PreparedStatement ps = returningIds ? keyed.get(sql) : statements.get(sql);
+    if (ps != null && batches.containsKey(ps)) {
+      ps.clearParameters();
+      return ps;
+    }
+    ps = returningIds ? prepareReturningId(sql) : prepare(sql);
+    batches.put(ps, afterRun);
+    return ps;
+  }
+
+  /** Runs the shared batches (before the commit); a failure fails the transaction. */
+  void runBatches() throws SQLException {
+    for (Map.Entry<PreparedStatement, AfterBatch> b : batches.entrySet()) {
+      b.getKey().executeBatch();
+      b.getValue().ran(b.getKey());
+    }
+    batches.clear();
+  }
+
   java.util.Set<String> preparedStatements() {
     return prepared;
   }
@@ -79,10 +116,18 @@ final class Tx {
     return firstDeliveryQueued;
   }
 
-  /** Forgets what the last transaction queued (after its commit or rollback). */
+  /** Forgets what the last transaction queued (after its commit or rollback), rows not run included. */
   void reset() {
     jobsQueued = false;
     firstDeliveryQueued = 0;
+    for (PreparedStatement ps : batches.keySet()) {
+      try {
+        ps.clearBatch();
+      } catch (SQLException e) {
+        // a broken statement: the connection is dropped with it
+      }
+    }
+    batches.clear();
   }
 
   /** Closes the statements and the connection, whatever state they are in. */

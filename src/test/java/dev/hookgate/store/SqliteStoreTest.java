@@ -104,18 +104,7 @@ class SqliteStoreTest extends StoreContractTest {
     c.setAutoCommit(false);
     SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      writer.submit("block", conn -> {
-        started.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        return null;
-      });
-      assertTrue(started.await(10, TimeUnit.SECONDS));
+      CountDownLatch release = hold(writer);
       List<Future<Object>> queued = new ArrayList<>();
       for (int i = 0; i < SqlWriter.MAX_QUEUED; i++) {
         queued.add(writer.submit("fill", conn -> null));
@@ -137,59 +126,125 @@ class SqliteStoreTest extends StoreContractTest {
    */
   @Test
   void a_failing_operation_in_a_group_commit_fails_alone_and_the_rest_of_its_batch_commits() throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("writer.db"));
+    Connection c = connectionWithTable("writer.db");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
+    try {
+      AtomicInteger runsOfFirst = new AtomicInteger();
+      List<Future<Integer>> ops = inOneTransaction(writer, List.of(
+          conn -> {
+            runsOfFirst.incrementAndGet();
+            return insert(conn.connection(), 1);
+          },
+          conn -> insert(conn.connection(), 2),
+          conn -> insert(conn.connection(), 1),
+          conn -> insert(conn.connection(), 3)));
+      assertInstanceOf(SQLException.class, failureOf(ops.get(2)), "the duplicate failed");
+      for (int i : new int[] {0, 1, 3}) {
+        assertEquals(1, await(ops.get(i)));
+      }
+      assertEquals(2, runsOfFirst.get(), "the batch ran together, was rolled back and re-run one by one");
+      assertEquals(List.of(1, 2, 3), ids(writer));
+    } finally {
+      writer.close();
+    }
+    assertTrue(c.isClosed());
+  }
+
+  /** As above, with rows that the operations add to the transaction's shared JDBC batch. */
+  @Test
+  void rows_of_a_shared_batch_run_once_for_the_whole_transaction_and_a_bad_row_fails_only_its_operation()
+      throws Exception {
+    Connection c = connectionWithTable("shared.db");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
+    try {
+      AtomicInteger batchesRun = new AtomicInteger();
+      List<Integer> seenBeforeTheBatchRan = new ArrayList<>();
+      // three operations, one transaction: their rows run as one batch, after the last of them
+      List<Future<Integer>> first = inOneTransaction(writer, List.of(
+          tx -> addRow(tx, 1, batchesRun),
+          tx -> addRow(tx, 2, batchesRun),
+          tx -> {
+            try (Statement st = tx.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM t")) {
+              rs.next();
+              seenBeforeTheBatchRan.add(rs.getInt(1));
+            }
+            return addRow(tx, 3, batchesRun);
+          }));
+      for (Future<Integer> f : first) {
+        assertEquals(1, await(f));
+      }
+      assertEquals(1, batchesRun.get(), "one JDBC batch for the three operations");
+      assertEquals(List.of(0), seenBeforeTheBatchRan);
+
+      // a duplicate row fails the shared batch: rolled back, each operation re-run alone, it fails alone
+      List<Future<Integer>> second = inOneTransaction(writer, List.of(
+          tx -> addRow(tx, 4, batchesRun),
+          tx -> addRow(tx, 1, batchesRun),
+          tx -> addRow(tx, 5, batchesRun)));
+      assertEquals(1, await(second.get(0)));
+      assertInstanceOf(SQLException.class, failureOf(second.get(1)));
+      assertEquals(1, await(second.get(2)));
+      assertEquals(1 + 2, batchesRun.get(), "the two good operations ran alone");
+assertEquals(List.of(1, 2, 3, 4, 5), ids(writer));
+    } finally {
+      writer.close();
+    }
+  }
+
+  /** A connection to a new database with a table {@code t(id)}, outside autocommit as the writer's. */
+  private Connection connectionWithTable(String file) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(file));
     c.setAutoCommit(false);
     try (Statement st = c.createStatement()) {
       st.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)");
     }
     c.commit();
-    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
-    try {
-      CountDownLatch started = new CountDownLatch(1);
-      CountDownLatch release = new CountDownLatch(1);
-      Future<Void> blocker = writer.submit("test", conn -> {
-        started.countDown();
-        try {
-          release.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    return c;
+  }
+
+  private static List<Integer> ids(SqlWriter writer) throws Exception {
+    return await(writer.submit("test", tx -> {
+      List<Integer> out = new ArrayList<>();
+      try (Statement st = tx.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM t ORDER BY id")) {
+        while (rs.next()) {
+          out.add(rs.getInt(1));
         }
-        return null;
-      });
-      assertTrue(started.await(10, TimeUnit.SECONDS));
-
-      AtomicInteger runsOfFirst = new AtomicInteger();
-      List<Future<Integer>> ok = new ArrayList<>();
-      ok.add(writer.submit("test", conn -> {
-        runsOfFirst.incrementAndGet();
-        return insert(conn.connection(), 1);
-      }));
-      ok.add(writer.submit("test", conn -> insert(conn.connection(), 2)));
-      Future<Integer> duplicate = writer.submit("test", conn -> insert(conn.connection(), 1));
-      ok.add(writer.submit("test", conn -> insert(conn.connection(), 3)));
-      release.countDown();
-
-      await(blocker);
-      Throwable failure = failureOf(duplicate);
-      assertInstanceOf(SQLException.class, failure);
-      for (Future<Integer> f : ok) {
-        assertEquals(1, await(f));
       }
-      assertEquals(2, runsOfFirst.get(), "the batch ran together, was rolled back and re-run one by one");
-      List<Integer> rows = await(writer.submit("test", conn -> {
-        List<Integer> out = new ArrayList<>();
-        try (Statement st = conn.connection().createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM t ORDER BY id")) {
-          while (rs.next()) {
-            out.add(rs.getInt(1));
-          }
-        }
-        return out;
-      }));
-      assertEquals(List.of(1, 2, 3), rows);
-    } finally {
-      writer.close();
-    }
-    assertTrue(c.isClosed());
+      return out;
+    }));
+  }
+
+  /** Submits the operations while the writer is held, so that they are drained into one transaction. */
+  private static <T> List<Future<T>> inOneTransaction(SqlWriter writer, List<SqlWriter.SqlOp<T>> ops) throws Exception {
+    CountDownLatch release = hold(writer);
+    List<Future<T>> futures = new ArrayList<>();
+    ops.forEach(op -> futures.add(writer.submit("test", op)));
+    release.countDown();
+    return futures;
+  }
+
+  /** Holds the writer in an operation of its own until the latch it answers is counted down. */
+  private static CountDownLatch hold(SqlWriter writer) throws InterruptedException {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    writer.submit("hold", tx -> {
+      started.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    assertTrue(started.await(10, TimeUnit.SECONDS));
+    return release;
+  }
+
+  private static int addRow(Tx tx, int id, AtomicInteger batchesRun) throws SQLException {
+    PreparedStatement ps = tx.batched("INSERT INTO t(id) VALUES (?)", false, ran -> batchesRun.incrementAndGet());
+    ps.setInt(1, id);
+    ps.addBatch();
+    return 1;
   }
 
   @Test
