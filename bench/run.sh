@@ -41,7 +41,7 @@
 # BENCH_DRAIN_MAX (150: seconds to wait for a run's replies or deliveries; the next run waits
 # for the backlog of the one before, so that it does not compete), BENCH_FILL_ROWS
 # (1000000; 0 skips), BENCH_LATENCY_RATE (1000), BENCH_LATENCY_SECONDS (10; 0 skips),
-# BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_JAVA_OPTS (extra JVM flags, every JVM), BENCH_LOG_LEVEL
+# BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_JOB_WORKERS (4: jobs.worker-instances, the default), BENCH_JAVA_OPTS (extra JVM flags, every JVM), BENCH_LOG_LEVEL
 # (gateway log level, INFO), BENCH_KEEP=1 (keep the temp folder with logs and stores).
 # Output: a Markdown report on stdout and in bench/results/latest.md; wrk's raw output in
 # bench/results/latest-wrk.txt.
@@ -62,6 +62,7 @@ FILL_ROWS=${BENCH_FILL_ROWS:-1000000}
 LATENCY_RATE=${BENCH_LATENCY_RATE:-1000}
 LATENCY_SECONDS=${BENCH_LATENCY_SECONDS:-10}
 RELAY_MAX_IN_FLIGHT=${BENCH_RELAY_MAX_IN_FLIGHT:-4}
+JOB_WORKERS=${BENCH_JOB_WORKERS:-4}
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 T0=$SECONDS
 
@@ -226,6 +227,8 @@ http:
   port: $GW_PORT
 store:
   path: $WORK/unused.db
+jobs:
+  worker-instances: $JOB_WORKERS
 response-url:
   allowed-hosts: ["http://127.0.0.1"]
 destinations:

@@ -35,6 +35,14 @@ interface Dialect {
   String skipLocked();
 
   /**
+   * Runs first in a transaction: locks (creating them if need be) the {@code queue_depth} rows of
+   * these commands, in their sorted order, so that the transactions of several nodes, whatever
+   * order their operations come in, never wait on each other's rows in a cycle. Nothing to do where
+   * one writer has the store.
+   */
+  void lockQueueDepths(Tx tx, java.util.SortedSet<String> commands) throws SQLException;
+
+  /**
    * Runs inside a transaction that queued work, just before its commit: tells the other nodes
    * (PostgreSQL NOTIFY, delivered at commit). Nothing to do where nobody else listens.
    */

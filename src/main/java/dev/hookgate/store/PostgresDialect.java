@@ -127,6 +127,17 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public void lockQueueDepths(Tx tx, java.util.SortedSet<String> commands) throws SQLException {
+    // one statement, rows taken in the sorted order: a new row is inserted, an existing one locked
+    // by a no-op update (ON CONFLICT DO NOTHING would not lock it)
+    PreparedStatement ps = tx.prepare("INSERT INTO queue_depth(command, queued) "
+        + "SELECT c, 0 FROM unnest(?::text[]) AS c ORDER BY c "
+        + "ON CONFLICT (command) DO UPDATE SET queued = queue_depth.queued");
+    ps.setArray(1, tx.connection().createArrayOf("text", commands.toArray()));
+    ps.executeUpdate();
+  }
+
+  @Override
   public void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) throws SQLException {
     if (jobs) {
       try (Statement st = c.createStatement()) {

@@ -36,6 +36,13 @@ final class SqlEngine {
     return w == null ? Future.failedFuture(new IllegalStateException("store is not open")) : w.submit(name, op);
   }
 
+  /** A write that changes the queue counts of these commands (see {@link SqlWriter#submit(String, java.util.Collection, SqlWriter.SqlOp)}). */
+  <T> Future<T> write(String name, java.util.Collection<String> queueDepths, SqlWriter.SqlOp<T> op) {
+    SqlWriter w = writer;
+    return w == null ? Future.failedFuture(new IllegalStateException("store is not open"))
+        : w.submit(name, queueDepths, op);
+  }
+
   <T> Future<T> read(SqlWriter.SqlOp<T> op) {
     SqlReader r = reader;
     return r == null ? Future.failedFuture(new IllegalStateException("store is not open")) : r.read(op);

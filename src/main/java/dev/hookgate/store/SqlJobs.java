@@ -27,7 +27,7 @@ final class SqlJobs implements JobQueue {
 
   @Override
   public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued) {
-    return engine.write("enqueueJob", tx -> {
+    return engine.write("enqueueJob", List.of(job.command()), tx -> {
       // one row per command holds how many wait: taking a place is a seek on it (and, on
       // PostgreSQL, its row lock makes max-queued hold across nodes)
       PreparedStatement take = tx.prepare("INSERT INTO queue_depth(command, queued) SELECT ?, 1 WHERE ? > 0 "
@@ -60,7 +60,7 @@ final class SqlJobs implements JobQueue {
 
   @Override
   public Future<Boolean> enqueueScheduledJob(NewJob job, String schedule, long firedAt) {
-    return engine.write("enqueueScheduledJob", tx -> {
+    return engine.write("enqueueScheduledJob", List.of(job.command()), tx -> {
       PreparedStatement mark = tx.prepare("INSERT INTO schedule_runs(name, last_fired_at) VALUES (?, ?) "
           + "ON CONFLICT(name) DO UPDATE SET last_fired_at = excluded.last_fired_at "
           + "WHERE excluded.last_fired_at > schedule_runs.last_fired_at");
@@ -86,7 +86,7 @@ final class SqlJobs implements JobQueue {
     if (wanted.isEmpty()) {
       return engine.write("claimJobs", tx -> List.of());
     }
-    return engine.write("claimJobs", tx -> {
+    return engine.write("claimJobs", wanted.keySet(), tx -> {
       List<JobRecord> candidates = new ArrayList<>();
       for (Map.Entry<String, Integer> e : wanted.entrySet()) {
         // two index ranges, each bounded by the capacity: an OR would scan the table

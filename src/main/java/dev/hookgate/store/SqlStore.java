@@ -79,6 +79,11 @@ public final class SqlStore implements Store {
     return stats;
   }
 
+  /** For tests: an operation of their own on the writer (one that holds it makes the next ones share a batch). */
+  <T> Future<T> write(String name, SqlWriter.SqlOp<T> op) {
+    return engine.write(name, op);
+  }
+
   /** The statements the writer prepared so far: what the hot paths ran (for the query-plan test). */
   java.util.Set<String> writerStatements() {
     SqlWriter w = writer;

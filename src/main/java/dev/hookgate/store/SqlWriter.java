@@ -6,7 +6,10 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -45,7 +48,8 @@ final class SqlWriter {
     }
   }
 
-  private record Pending<T>(String name, SqlOp<T> op, Promise<T> promise, Context context) {
+  private record Pending<T>(String name, Collection<String> queueDepths, SqlOp<T> op, Promise<T> promise,
+      Context context) {
     void complete(Object value) {
       @SuppressWarnings("unchecked") T v = (T) value;
       context.runOnContext(x -> promise.complete(v));
@@ -82,13 +86,21 @@ final class SqlWriter {
   }
 
   /** Queues an operation; {@code name} says what it is in logs and metrics. */
-  synchronized <T> Future<T> submit(String name, SqlOp<T> op) {
+  <T> Future<T> submit(String name, SqlOp<T> op) {
+    return submit(name, List.of(), op);
+  }
+
+  /**
+   * Queues an operation that changes the {@code queue_depth} rows of these commands: the rows of
+   * every operation of a batch are locked first, in one order ({@link Dialect#lockQueueDepths}).
+   */
+  synchronized <T> Future<T> submit(String name, Collection<String> queueDepths, SqlOp<T> op) {
     Context context = vertx.getOrCreateContext();
     Promise<T> promise = Promise.promise();
     if (!running) {
       return Future.failedFuture(new IllegalStateException("store is closed"));
     }
-    if (!queue.offer(new Pending<>(name, op, promise, context))) {
+    if (!queue.offer(new Pending<>(name, queueDepths, op, promise, context))) {
       failures.refused("store overloaded: " + MAX_QUEUED + " operations waiting");
       return Future.failedFuture(new IllegalStateException("store overloaded: " + MAX_QUEUED + " operations waiting"));
     }
@@ -150,8 +162,13 @@ final class SqlWriter {
       return;
     }
     Object[] results = new Object[batch.size()];
+    SortedSet<String> queueDepths = new TreeSet<>();
+    batch.forEach(p -> queueDepths.addAll(p.queueDepths()));
     int i = 0;
     try {
+      if (!queueDepths.isEmpty()) {
+        dialect.lockQueueDepths(tx, queueDepths);
+      }
       for (; i < batch.size(); i++) {
         results[i] = batch.get(i).op().run(tx);
       }

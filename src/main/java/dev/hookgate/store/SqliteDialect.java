@@ -191,6 +191,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public void lockQueueDepths(Tx tx, java.util.SortedSet<String> commands) {
+    // one writer: nobody else takes locks
+  }
+
+  @Override
   public void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) {
     // one process holds the file: the event bus already woke whoever waits
   }

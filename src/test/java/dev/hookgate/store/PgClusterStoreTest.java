@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -106,6 +107,44 @@ class PgClusterStoreTest {
       job = woken.poll(5, TimeUnit.SECONDS);
     } while (job instanceof Long);
     assertEquals("job", job);
+  }
+
+  /**
+   * Two nodes whose group commits take places in the queues of two commands in opposite orders:
+   * each batch locks its queue counts in one order first, so neither waits on the other in a cycle
+   * (a deadlock would abort one transaction after deadlock_timeout and re-run its operations one by
+   * one: more transactions than the two each node commits here).
+   */
+  @Test
+  void two_nodes_queueing_two_commands_in_opposite_orders_in_one_batch_each_never_deadlock() throws Exception {
+    SqlStore nodeA = (SqlStore) a;
+    SqlStore nodeB = (SqlStore) b;
+    long before = nodeA.stats().transactions() + nodeB.stats().transactions();
+    CountDownLatch heldA = WriterHold.hold(op -> nodeA.write("hold", op));
+    CountDownLatch heldB = WriterHold.hold(op -> nodeB.write("hold", op));
+    List<Future<EnqueueResult>> all = List.of(
+        a.enqueueJob(new NewJob("a1", "report", Map.of(), "", 1_000), 10),
+        a.enqueueJob(new NewJob("a2", "deploy", Map.of(), "", 1_000), 10),
+        b.enqueueJob(new NewJob("b1", "deploy", Map.of(), "", 1_000), 10),
+        b.enqueueJob(new NewJob("b2", "report", Map.of(), "", 1_000), 10));
+    heldA.countDown();
+    heldB.countDown();
+    for (Future<EnqueueResult> f : all) {
+      assertTrue(await(f) instanceof EnqueueResult.Accepted);
+    }
+    assertEquals(before + 4, nodeA.stats().transactions() + nodeB.stats().transactions(),
+        "each node committed its hold and one batch, none was re-run");
+    // and the counts hold: two of each command waited, all four claimed
+    assertEquals(4, await(a.claimJobs(Map.of("report", 10, "deploy", 10), "node-a", 2_000, 60_000)).size());
+    assertEquals(Map.of("deploy", 0L, "report", 0L), await(nodeB.write("read", tx -> {
+      Map<String, Long> out = new java.util.TreeMap<>();
+      try (java.sql.ResultSet rs = tx.connection().createStatement().executeQuery("SELECT command, queued FROM queue_depth")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+      return out;
+    })));
   }
 
   private static NewDelivery dest(String destination) {

@@ -104,7 +104,7 @@ class SqliteStoreTest extends StoreContractTest {
     c.setAutoCommit(false);
     SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
-      CountDownLatch release = hold(writer);
+      CountDownLatch release = WriterHold.hold(op -> writer.submit("hold", op));
       List<Future<Object>> queued = new ArrayList<>();
       for (int i = 0; i < SqlWriter.MAX_QUEUED; i++) {
         queued.add(writer.submit("fill", conn -> null));
@@ -216,29 +216,14 @@ assertEquals(List.of(1, 2, 3, 4, 5), ids(writer));
 
   /** Submits the operations while the writer is held, so that they are drained into one transaction. */
   private static <T> List<Future<T>> inOneTransaction(SqlWriter writer, List<SqlWriter.SqlOp<T>> ops) throws Exception {
-    CountDownLatch release = hold(writer);
+    CountDownLatch release = WriterHold.hold(op -> writer.submit("hold", op));
     List<Future<T>> futures = new ArrayList<>();
     ops.forEach(op -> futures.add(writer.submit("test", op)));
     release.countDown();
     return futures;
   }
 
-  /** Holds the writer in an operation of its own until the latch it answers is counted down. */
-  private static CountDownLatch hold(SqlWriter writer) throws InterruptedException {
-    CountDownLatch started = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    writer.submit("hold", tx -> {
-      started.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    });
-    assertTrue(started.await(10, TimeUnit.SECONDS));
-    return release;
-  }
+
 
   private static int addRow(Tx tx, int id, AtomicInteger batchesRun) throws SQLException {
     PreparedStatement ps = tx.batched("INSERT INTO t(id) VALUES (?)", false, ran -> batchesRun.incrementAndGet());
