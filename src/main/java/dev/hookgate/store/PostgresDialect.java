@@ -67,6 +67,13 @@ final class PostgresDialect implements Dialect {
   @Override
   public Connection connect(boolean reader) throws SQLException {
     Connection c = DriverManager.getConnection(jdbcUrl, properties);
+    // Plans made for each statement's values. A cached generic plan is made once, often while a
+    // table is nearly empty, and then kept: one seen here leased each delivery by walking the whole
+    // partial index of pending rows (deliveries_pending (lane, id), for "id = $1"), so each claim
+    // cost as much as the backlog was long. Planning these short statements costs less than that.
+    try (Statement st = c.createStatement()) {
+      st.execute("SET plan_cache_mode = force_custom_plan");
+    }
     c.setAutoCommit(reader);
     return c;
   }
