@@ -42,7 +42,7 @@ bench-pg: $(JAR)
 check-config: $(JAR)
 	java -jar $(JAR) --check-config $(or $(CONFIG),conf/hookgate.yaml)
 
-## load benchmarks of issue 9, the gateway against bare/durable/forward baselines (not part of make test; about 6-8 minutes); results in bench/results/latest.md
+## load benchmarks of issue 9, the gateway against bare/durable/forward baselines (not part of make test; about 10-12 minutes); results in bench/results/latest.md
 bench: $(JAR)
 	bench/run.sh
 

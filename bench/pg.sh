@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hookgate relay benchmark on PostgreSQL vs SQLite, one node and two nodes, in one run.
 #
-#   make bench-pg         (or bench/pg.sh from the repo root or anywhere; about 3 minutes)
+#   make bench-pg         (or bench/pg.sh from the repo root or anywhere; about 5 minutes)
 #
 # Needs a PostgreSQL server (default: postgresql://postgres@127.0.0.1:5432/postgres, trust auth;
 # BENCH_PG_URI to change it: a role allowed to CREATE DATABASE, and the admin database to connect
@@ -13,7 +13,7 @@
 #   sqlite  one node, the embedded SQLite store (as bench/run.sh);
 #   pg1     one node, store.kind: postgres;
 #   pg2     two nodes, the same config (only HOOKGATE_HTTP_PORT differs), one fresh database.
-# In each, after a BENCH_WARMUP (5s) warm-up to another hook/destination and a wait for its backlog:
+# In each, after a BENCH_WARMUP (45s: the JIT) warm-up to another hook/destination and a wait for its backlog:
 #   * relay ingest: wrk posting bench/fixtures/seed-hook-curl.json to /hooks/<key> for
 #     BENCH_DURATION (15s) at BENCH_CONNECTIONS (32) connections and BENCH_THREADS (2) threads.
 #     Two nodes: two wrk processes started together, one per node, each with half the connections
@@ -28,7 +28,7 @@
 #     database's committed transactions per second (pg_stat_database.xact_commit).
 # Reference: wrk posting the same fixture straight to the sink (one request = one message).
 #
-# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (5s), BENCH_THREADS (2),
+# Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (45s), BENCH_THREADS (2),
 # BENCH_CONNECTIONS (32), BENCH_RELAY_MAX_IN_FLIGHT (4), BENCH_RELAY_DRAIN_MAX (30: seconds to wait
 # for the last deliveries), BENCH_SETTLE_MAX (15: seconds to wait for the warm-up's backlog),
 # BENCH_PG_URI, BENCH_PG_SCENARIOS, BENCH_JAVA_OPTS (extra JVM flags, every JVM), BENCH_LOG_LEVEL
@@ -41,7 +41,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 RESULTS=$ROOT/bench/results
 DURATION=${BENCH_DURATION:-15s}
-WARMUP=${BENCH_WARMUP:-5s}
+WARMUP=${BENCH_WARMUP:-45s} # the JIT: on a slow machine a gateway's rate still climbs after 40 s of load
 THREADS=${BENCH_THREADS:-2}
 CONNS=${BENCH_CONNECTIONS:-32}
 RELAY_MAX_IN_FLIGHT=${BENCH_RELAY_MAX_IN_FLIGHT:-4}

@@ -2,7 +2,7 @@
 # hookgate load benchmark (issue 9): the gateway (fat jar) side by side with four baseline Vert.x
 # servers, in one run, on the same machine, everything on 127.0.0.1, load from wrk.
 #
-#   make bench            (or bench/run.sh from the repo root or anywhere; about 6 minutes)
+#   make bench            (or bench/run.sh from the repo root or anywhere; about 10-12 minutes)
 #
 # Baselines (dev.hookgate.bench.Baseline, src/test/java, not in the jar; one process each, started
 # for its own runs and stopped after; same number of event loops as the gateway):
@@ -17,14 +17,15 @@
 # it (each request its own id, so every reply is counted per wrk run), and so do the hooks'
 # destinations (messages counted per destination, lines of coalesced posts too).
 #
-# Figures (each run: a warm-up first, whose backlog is waited for):
+# Figures (each process first warmed up: rounds of BENCH_WARMUP_ROUND until one's rate is within
+# 10 % of the one before, at most BENCH_WARMUP_MAX; the backlog of the warm-up is waited for):
 #   * slash-command full path: wrk POSTing the form to /commands/echo for BENCH_DURATION; rate =
 #     distinct replies the sink got for that run / (last reply − start of wrk); the same for
 #     bare-forward and durable-forward; the ack rate (wrk's req/s) against the bare route;
 #   * ack rate while the queue grows: a second gateway (fresh store) with a slow command (its job
-#     an HTTP GET to the sink answered after BENCH_SLOW_JOB_MS, concurrency 1): a warm-up on it,
+#     an HTTP GET to the sink answered after BENCH_SLOW_JOB_MS, concurrency 1): warmed up on it,
 #     then three BENCH_ROUND rounds back to back, third ÷ first, first ÷ bare route;
-#   * relay ingest: after BENCH_RELAY_WARMUP on another hook, wrk POSTing the hook fixture to
+#   * relay ingest: after a warm-up on another hook, wrk POSTing the hook fixture to
 #     /hooks/<key> (deliveries to the sink running) ÷ the durable route; relay delivery = messages
 #     the sink got / (last arrival − start of wrk) ÷ ingest;
 #   * store operations per command and per relay message: hookgate_store_operations_total from the
@@ -36,7 +37,7 @@
 #     restarted and measured again like the first time: after ÷ before;
 #   * accept-to-delivery latency at a steady BENCH_LATENCY_RATE (dev.hookgate.bench.RelayLatency).
 #
-# Knobs (environment): BENCH_DURATION (10s), BENCH_WARMUP (5s), BENCH_RELAY_WARMUP (10s),
+# Knobs (environment): BENCH_DURATION (10s), BENCH_WARMUP_ROUND (5: seconds), BENCH_WARMUP_MAX (60),
 # BENCH_ROUND (10s), BENCH_SLOW_JOB_MS (200), BENCH_THREADS (2), BENCH_CONNECTIONS (32),
 # BENCH_DRAIN_MAX (150: seconds to wait for a run's replies or deliveries; the next run waits
 # for the backlog of the one before, so that it does not compete), BENCH_FILL_ROWS
@@ -51,8 +52,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
 RESULTS=$ROOT/bench/results
 DURATION=${BENCH_DURATION:-10s}
-WARMUP=${BENCH_WARMUP:-5s}
-RELAY_WARMUP=${BENCH_RELAY_WARMUP:-10s}
+WARMUP_ROUND=${BENCH_WARMUP_ROUND:-5}
+WARMUP_MAX=${BENCH_WARMUP_MAX:-60}
 ROUND=${BENCH_ROUND:-10s}
 SLOW_JOB_MS=${BENCH_SLOW_JOB_MS:-200}
 THREADS=${BENCH_THREADS:-2}
@@ -149,6 +150,42 @@ run() {
   log "  -> ${R[$label.rps]} req/s, p50 ${R[$label.p50_us]} us, p99 ${R[$label.p99_us]} us," \
     "non-2xx ${R[$label.non2xx]}, socket errors ${R[$label.errors]}"
 }
+# warm LABEL URL BODYFILE CONTENT_TYPE AUTH: warms the process under test up (the JIT: on a slow
+# machine its rate still climbs for 40 s and more): rounds of WARMUP_ROUND seconds until one's rate
+# is within 10 % of the round before, at most WARMUP_MAX seconds. Sets R[LABEL.rounds|secs|ok] (ok:
+# acked in all rounds); round N is R[LABEL-N.*].
+warm() {
+  local label=$1 i=0 prev=0
+  R[$label.ok]=0
+  while :; do
+    i=$(( i + 1 ))
+    run "$label-$i" "$2" "$3" "$4" "$5" "${WARMUP_ROUND}s"
+    R[$label.ok]=$(( ${R[$label.ok]} + ${R[$label-$i.ok]} ))
+    if [ "$i" -ge 2 ] && awk -v a="${R[$label-$i.rps]}" -v b="$prev" \
+        'BEGIN { exit !(b > 0 && a >= 0.9 * b && a <= 1.1 * b) }'; then
+      break
+    fi
+    [ $(( (i + 1) * WARMUP_ROUND )) -gt "$WARMUP_MAX" ] && break
+    prev=${R[$label-$i.rps]}
+  done
+  R[$label.rounds]=$i; R[$label.secs]=$(( i * WARMUP_ROUND ))
+  log "  warm-up $label: $i round(s) of ${WARMUP_ROUND}s"
+}
+# warm_summary: how long each warm-up took ("label N s, ...")
+warm_summary() {
+  local k out=
+  for k in $(printf '%s\n' "${!R[@]}" | sort); do
+    case $k in *.secs) out="$out${out:+, }${k%.secs} ${R[$k]} s" ;; esac
+  done
+  echo "$out"
+}
+# wait_warm_replies LABEL: waits for the replies of every round of the warm-up LABEL
+wait_warm_replies() {
+  local i
+  for i in $(seq 1 "${R[$1.rounds]}"); do
+    wait_count replies "${R[$1-$i.run]}" "${R[$1-$i.ok]}" "$DRAIN_MAX" >/dev/null
+  done
+}
 # delivered LABEL WHAT KEY: waits for what run LABEL acked; sets R[LABEL.delivered|dup|last_ms|rate]
 delivered() {
   local label=$1 n f l x
@@ -198,15 +235,15 @@ log "load average at the start: $LOAD_START"
 for mode in bare durable bare-forward durable-forward; do
   log "=== baseline $mode"
   baseline "$mode"
-  run "b-$mode-warmup" "$BASE/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$WARMUP"
-  case $mode in *forward) wait_count replies "${R[b-$mode-warmup.run]}" "${R[b-$mode-warmup.ok]}" "$DRAIN_MAX" >/dev/null ;; esac
+  warm "b-$mode-warmup" "$BASE/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH"
+  case $mode in *forward) wait_warm_replies "b-$mode-warmup" ;; esac
   ticks0=$(cpu_ticks "$BASE_PID")
   run "b-$mode-cmd" "$BASE/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$DURATION"
   case $mode in *forward) delivered "b-$mode-cmd" replies "${R[b-$mode-cmd.run]}" ;; esac
   cpu_per "b-$mode-cmd" "$BASE_PID" "$ticks0"
   case $mode in
     bare|durable)
-      run "b-$mode-hook-warmup" "$BASE/hooks/bench" "$WORK/hook.json" "$JSON" "" "$WARMUP"
+      warm "b-$mode-hook-warmup" "$BASE/hooks/bench" "$WORK/hook.json" "$JSON" ""
       run "b-$mode-hook" "$BASE/hooks/bench" "$WORK/hook.json" "$JSON" "" "$DURATION" ;;
   esac
   kill -0 "$BASE_PID" 2>/dev/null || die "baseline $mode died"
@@ -304,8 +341,8 @@ gateway() {
 # replies waited for; store operations and CPU over the measured run and its backlog
 command_run() {
   local label=$1 ticks0
-  run "$label-warmup" "$GW/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$WARMUP"
-  wait_count replies "${R[$label-warmup.run]}" "${R[$label-warmup.ok]}" "$DRAIN_MAX" >/dev/null
+  warm "$label-warmup" "$GW/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH"
+  wait_warm_replies "$label-warmup"
   store_ops "$WORK/$label-ops0.txt"; ticks0=$(cpu_ticks "$GW_PID")
   run "$label" "$GW/commands/echo" "$WORK/echo.form" "$FORM" "$AUTH" "$DURATION"
   R[$label.rss]=$(rss_kb "$GW_PID")
@@ -323,7 +360,7 @@ log "=== gateway: slash command, full path"
 command_run gw-cmd
 
 log "=== gateway: relay"
-run gw-relay-warmup "$GW/hooks/$WARM_KEY" "$WORK/hook.json" "$JSON" "" "$RELAY_WARMUP"
+warm gw-relay-warmup "$GW/hooks/$WARM_KEY" "$WORK/hook.json" "$JSON" ""
 wait_count path "$WARM_PATH" "${R[gw-relay-warmup.ok]}" "$DRAIN_MAX" >/dev/null
 store_ops "$WORK/relay-ops0.txt"; ticks0=$(cpu_ticks "$GW_PID")
 run gw-relay "$GW/hooks/$RELAY_KEY" "$WORK/hook.json" "$JSON" "" "$DURATION"
@@ -353,7 +390,7 @@ stop_pids "$GW_PID"
 log "=== gateway (fresh store): ack rate while the slow command's queue grows"
 gateway slow "$WORK/slow.db"
 # the warm-up is on the slow command itself: its jobs stay queued, the rounds add to them
-run gw-slow-warmup "$GW/commands/slow" "$WORK/slow.form" "$FORM" "$AUTH" "$WARMUP"
+warm gw-slow-warmup "$GW/commands/slow" "$WORK/slow.form" "$FORM" "$AUTH"
 LOAD_SLOW=$(loadavg)
 SLOW_ACKED=${R[gw-slow-warmup.ok]}
 for i in 1 2 3; do
@@ -361,7 +398,7 @@ for i in 1 2 3; do
   SLOW_ACKED=$(( SLOW_ACKED + ${R[gw-slow-$i.ok]} ))
 done
 SLOW_REPLIED=0
-for l in gw-slow-warmup gw-slow-1 gw-slow-2 gw-slow-3; do
+for l in $(seq -f "gw-slow-warmup-%g" 1 "${R[gw-slow-warmup.rounds]}") gw-slow-1 gw-slow-2 gw-slow-3; do
   read -r n _ _ _ < <(replies "${R[$l.run]}"); SLOW_REPLIED=$(( SLOW_REPLIED + n ))
 done
 kill -0 "$GW_PID" 2>/dev/null || die "the gateway died"
@@ -404,7 +441,8 @@ mkdir -p "$RESULTS"
 {
   echo "## hookgate load benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "Machine: $(nproc) cores ($CPU), $JAVA_VERSION, $WRK_VERSION; wrk -t$THREADS -c$CONNS, $DURATION per measured run after a $WARMUP warm-up (relay: $RELAY_WARMUP), all on 127.0.0.1; whole run ${ELAPSED} s."
+  echo "Machine: $(nproc) cores ($CPU), $JAVA_VERSION, $WRK_VERSION; wrk -t$THREADS -c$CONNS, $DURATION per measured run, all on 127.0.0.1; whole run ${ELAPSED} s."
+  echo "Warm-up of each process (the JIT: on this machine a gateway's rate still climbs after 40 s of load): rounds of ${WARMUP_ROUND} s until one's rate is within 10 % of the round before, at most ${WARMUP_MAX} s; it took: $(warm_summary)."
   echo "Load average (1/5/15 min): start $LOAD_START; gateway runs $LOAD_GW; slow command $LOAD_SLOW; after the fill ${LOAD_FILLED:-n/a}; end $LOAD_END. wrk, the server under test, the sink and anything else running share the same $(nproc) cores."
   echo "\`uptime\` at the end: $(uptime)"
   echo
@@ -415,7 +453,7 @@ mkdir -p "$RESULTS"
   echo "| the same ÷ the bare route (answer only) | $(ratio_of "${R[gw-cmd.rate]}" "${R[b-bare-cmd.rps]}") | reported |"
   echo "| ack rate while the queue grows (slow command, concurrency 1, three $ROUND rounds: $(num "${R[gw-slow-1.rps]}") → $(num "${R[gw-slow-2.rps]}") → $(num "${R[gw-slow-3.rps]}")/s): third ÷ first | $(ratio_of "${R[gw-slow-3.rps]}" "${R[gw-slow-1.rps]}") | $(target "${R[gw-slow-3.rps]}" "${R[gw-slow-1.rps]}" 0.8) |"
   echo "| that first round ÷ bare route | $(ratio_of "${R[gw-slow-1.rps]}" "${R[b-bare-cmd.rps]}") | $(target "${R[gw-slow-1.rps]}" "${R[b-bare-cmd.rps]}" 0.25) |"
-  echo "| relay ingest (deliveries running, after a $RELAY_WARMUP warm-up) ÷ the durable route | $(ratio_of "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}") | $(target "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}" 0.9) |"
+  echo "| relay ingest (deliveries running, after a warm-up on another hook) ÷ the durable route | $(ratio_of "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}") | $(target "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}" 0.9) |"
   echo "| relay delivery (lines delivered/s, start of the load to end of the backlog) ÷ relay ingest | $(ratio_of "${R[gw-relay.rate]}" "${R[gw-relay.rps]}") | $(target "${R[gw-relay.rate]}" "${R[gw-relay.rps]}" 0.9) |"
   if [ "$FILL_ROWS" -gt 0 ]; then
     echo "| ack rate with $(num "$FILL_ROWS") delivered messages in the store ÷ empty store | $(ratio_of "${R[gw-filled.rps]}" "${R[gw-cmd.rps]}") | $(target "${R[gw-filled.rps]}" "${R[gw-cmd.rps]}" 0.8) |"
@@ -469,7 +507,7 @@ mkdir -p "$RESULTS"
   echo
   echo "Store fill: $FILL_NOTE; the gateway was stopped, filled, restarted and measured as the first time (warm-up, then $DURATION)."
   echo "Relay latency (accept → delivery at a steady $LATENCY_RATE msg/s for $LATENCY_SECONDS s, \`RelayLatency\`): $LATENCY_NOTE."
-  echo "Slow command: its job is an HTTP GET to the sink answered after ${SLOW_JOB_MS} ms, concurrency 1, so the queue grows by about the ack rate; second gateway, fresh store; a $WARMUP warm-up on the slow command itself comes first (its $(num "${R[gw-slow-warmup.ok]}") jobs stay queued too)."
+  echo "Slow command: its job is an HTTP GET to the sink answered after ${SLOW_JOB_MS} ms, concurrency 1, so the queue grows by about the ack rate; second gateway, fresh store; a warm-up on the slow command itself comes first (its $(num "${R[gw-slow-warmup.ok]}") jobs stay queued too)."
 } >"$RESULTS/latest.md"
 cp "$WORK/wrk.txt" "$RESULTS/latest-wrk.txt"
 cat "$RESULTS/latest.md"
