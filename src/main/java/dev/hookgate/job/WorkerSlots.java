@@ -21,7 +21,8 @@ import java.util.Set;
  * claims ahead: up to {@code workers} jobs more than run, and per command up to its concurrency more
  * than run. Those wait here, in claim order (their leases renewed), and start the moment a slot and
  * their command allow; a job whose command is at its concurrency does not hold back the others
- * behind it. Not thread-safe: one owner.
+ * behind it. Commands with {@code rerun-after-crash: false} are not claimed ahead (a claimed job
+ * whose node dies is taken for interrupted). Not thread-safe: one owner.
  */
 final class WorkerSlots {
   private final Map<String, JobRecord> running = new LinkedHashMap<>();
@@ -40,9 +41,14 @@ final class WorkerSlots {
     if (room <= 0) {
       return Map.of();
     }
+    int freeSlots = workers - running.size() - waiting.size();
     Map<String, Integer> capacity = new HashMap<>();
     for (CommandConfig c : commands) {
-      int n = Math.min(room, 2 * c.concurrency() - heldPerCommand.getOrDefault(c.name(), 0));
+      int held = heldPerCommand.getOrDefault(c.name(), 0);
+      // a job claimed counts as started if its node dies: a command whose jobs are not re-run after
+      // a crash claims only what starts at once, so that none is reported interrupted unstarted
+      int n = c.rerunAfterCrash() ? Math.min(room, 2 * c.concurrency() - held)
+          : Math.min(freeSlots, c.concurrency() - held);
       if (n > 0) {
         capacity.put(c.name(), n);
       }

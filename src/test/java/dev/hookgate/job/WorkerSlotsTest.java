@@ -57,6 +57,24 @@ class WorkerSlotsTest {
   }
 
   @Test
+  void aCommandNotReRunAfterACrashIsClaimedOnlyForTheSlotsFreeNow() {
+    List<CommandConfig> commands = ConfigLoader.resolve(new JsonObject("""
+        {"security": {"allow-short-secrets": true},
+         "commands": {"deploy": {"token": "t", "concurrency": 2, "rerun-after-crash": false, "job": {"exec": ["true"]}},
+                      "echo": {"token": "t", "concurrency": 8, "job": {"template": "{{text}}"}}}}
+        """), Map.of()).runnables().stream().toList();
+    WorkerSlots slots = new WorkerSlots();
+    // a job claimed counts as interrupted if the node dies, started or not: none waits claimed
+    assertEquals(Map.of("deploy", 2, "echo", 6), slots.claimable(commands, 3));
+    assertEquals(List.of(job("e1", "echo"), job("e2", "echo")),
+        slots.admit(List.of(job("e1", "echo"), job("e2", "echo")), commands, 3));
+    assertEquals(Map.of("deploy", 1, "echo", 4), slots.claimable(commands, 3), "one slot free: one deploy");
+    slots.admit(List.of(job("d1", "deploy"), job("e3", "echo")), commands, 3);
+    assertEquals(List.of("e3"), slots.waiting());
+    assertEquals(Map.of("echo", 2), slots.claimable(commands, 3), "no slot free: no deploy is claimed ahead");
+  }
+
+  @Test
   void fewerWorkersAfterAReloadStartNothingUntilBelowTheNewCount() {
     WorkerSlots slots = new WorkerSlots();
     slots.admit(List.of(job("e1", "echo"), job("e2", "echo"), job("e3", "echo")), COMMANDS, 3);
