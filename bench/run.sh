@@ -442,7 +442,7 @@ mkdir -p "$RESULTS"
   echo "## hookgate load benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
   echo "Machine: $(nproc) cores ($CPU), $JAVA_VERSION, $WRK_VERSION; wrk -t$THREADS -c$CONNS, $DURATION per measured run, all on 127.0.0.1; whole run ${ELAPSED} s."
-  echo "Warm-up of each process (the JIT: on this machine a gateway's rate still climbs after 40 s of load): rounds of ${WARMUP_ROUND} s until one's rate is within 10 % of the round before, at most ${WARMUP_MAX} s; it took: $(warm_summary)."
+  echo "Warm-up of each process (the JIT: on a slow machine a gateway's rate still climbs after 40 s of load): rounds of ${WARMUP_ROUND} s until one's rate is within 10 % of the round before, at most ${WARMUP_MAX} s; it took: $(warm_summary)."
   echo "Load average (1/5/15 min): start $LOAD_START; gateway runs $LOAD_GW; slow command $LOAD_SLOW; after the fill ${LOAD_FILLED:-n/a}; end $LOAD_END. wrk, the server under test, the sink and anything else running share the same $(nproc) cores."
   echo "\`uptime\` at the end: $(uptime)"
   echo
