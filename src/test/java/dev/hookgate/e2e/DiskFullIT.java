@@ -49,8 +49,7 @@ class DiskFullIT {
           hooks:
             alerts: {key: %s, destination: ops}
           """.formatted(mount, chat.incomingHookUrl("opsid"), KEY));
-      int port = GatewayProcess.freePort();
-      try (GatewayProcess gw = GatewayProcess.start(dir, config, port, Map.of())) {
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
         Set<String> accepted = Collections.synchronizedSet(new HashSet<>());
         Set<String> refused = Collections.synchronizedSet(new HashSet<>());
         String filler = "x".repeat(1500);

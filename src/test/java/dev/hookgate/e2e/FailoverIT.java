@@ -54,8 +54,8 @@ class FailoverIT {
               concurrency: 2
               max-queued: 100
           """.formatted(db.uri(), chat.port(), chat.incomingHookUrl("opsid"), KEY, TOKEN));
-      GatewayProcess a = GatewayProcess.start(dir, config, GatewayProcess.freePort(), Map.of());
-      GatewayProcess b = GatewayProcess.start(dir, config, GatewayProcess.freePort(), Map.of());
+      GatewayProcess a = GatewayProcess.start(dir, config, Map.of());
+      GatewayProcess b = GatewayProcess.start(dir, config, Map.of());
       try {
         List<GatewayProcess> nodes = List.of(a, b);
         List<String> commands = new ArrayList<>();

@@ -44,7 +44,7 @@ class JobsIT {
           ops: {url: "http://127.0.0.1:9/placeholder"}
         commands:
         %s""".formatted(chat.port(), commands.indent(2)));
-    return GatewayProcess.start(dir, config, GatewayProcess.freePort(), env);
+    return GatewayProcess.start(dir, config, env);
   }
 
   private static String form(String command, String text, String responseUrl) {

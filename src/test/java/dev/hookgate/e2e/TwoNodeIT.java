@@ -44,8 +44,8 @@ class TwoNodeIT {
     try (PgTestDatabase db = PgTestDatabase.create("TwoNodeIT"); FakeChatServer chat = FakeChatServer.start()) {
       Path config = dir.resolve("hookgate.yaml");
       Files.writeString(config, config(db, chat, "3s"));
-      try (GatewayProcess a = GatewayProcess.start(dir, config, GatewayProcess.freePort(), Map.of());
-          GatewayProcess b = GatewayProcess.start(dir, config, GatewayProcess.freePort(), Map.of())) {
+      try (GatewayProcess a = GatewayProcess.start(dir, config, Map.of());
+          GatewayProcess b = GatewayProcess.start(dir, config, Map.of())) {
         List<GatewayProcess> nodes = List.of(a, b);
         long started = System.currentTimeMillis();
         List<String> commandTexts = new ArrayList<>();
