@@ -32,8 +32,7 @@ final class SqlEngine {
   }
 
   <T> Future<T> write(String name, SqlWriter.SqlOp<T> op) {
-    SqlWriter w = writer;
-    return w == null ? Future.failedFuture(new IllegalStateException("store is not open")) : w.submit(name, op);
+    return write(name, List.of(), op);
   }
 
   /** A write that changes the queue counts of these commands (see {@link SqlWriter#submit(String, java.util.Collection, SqlWriter.SqlOp)}). */
