@@ -23,7 +23,6 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import dev.hookgate.ops.GatewayMetrics;
 import java.util.concurrent.atomic.AtomicBoolean;
-import io.vertx.core.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -69,8 +68,7 @@ public final class Gateway {
     };
     registerStoreMetrics(metrics, store.stats());
     metrics.declare(config); // every configured command, hook and destination has its series from the start
-    Services services = new Services(new AtomicReference<>(config), store, clock, nodeId,
-        metrics, new AtomicBoolean(false));
+    Services services = Services.of(vertx, new AtomicReference<>(config), store, clock, nodeId, metrics);
     List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
     return store.open()
         .compose(v -> store.recover(clock.millis(), rerunAfterCrash(config),
@@ -176,8 +174,7 @@ public final class Gateway {
             if (r.failed()) {
               LOG.warn("taking over the work of stopped nodes failed: {}", r.cause().getMessage());
             } else if (r.result() > 0) {
-              LOG.info("took over {} job(s) of a node that stopped", r.result());
-              vertx.eventBus().publish(Addresses.JOBS_READY, null);
+              LOG.info("took over {} job(s) of a node that stopped", r.result()); // the store wakes the dispatcher
             }
           });
     });

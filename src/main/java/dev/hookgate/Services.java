@@ -1,6 +1,9 @@
 package dev.hookgate;
 
 import dev.hookgate.config.GatewayConfig;
+import dev.hookgate.delivery.DeliveryHandoff;
+import dev.hookgate.job.JobLauncher;
+import io.vertx.core.Vertx;
 import dev.hookgate.ops.GatewayMetrics;
 import dev.hookgate.store.AdminQueries;
 import dev.hookgate.store.DeliveryQueue;
@@ -14,11 +17,22 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What every verticle shares: the current config (replaced whole on reload), the store (each caller
  * through the role it uses: {@link #jobQueue}, {@link #deliveryQueue}, ...), the clock,
- * this node's id (the owner of its leases), the metrics, and whether all verticles are up and the
- * gateway is not stopping ({@code ready}, for /health).
+ * this node's id (the owner of its leases), the metrics, whether all verticles are up and the
+ * gateway is not stopping ({@code ready}, for /health), the worker slots of jobs that start where
+ * they are accepted ({@code jobs}), and the hand-off of deliveries stored leased to this node to the
+ * delivery engine ({@code handoff}).
  */
 public record Services(AtomicReference<GatewayConfig> configRef, Store store, Clock clock, String nodeId,
-    GatewayMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready) {
+    GatewayMetrics metrics, java.util.concurrent.atomic.AtomicBoolean ready, JobLauncher jobs,
+    DeliveryHandoff handoff) {
+
+  /** The services of a gateway on this Vert.x: jobs start where they are accepted, deliveries go from memory. */
+  public static Services of(Vertx vertx, AtomicReference<GatewayConfig> configRef, Store store, Clock clock,
+      String nodeId, GatewayMetrics metrics) {
+    return new Services(configRef, store, clock, nodeId, metrics, new java.util.concurrent.atomic.AtomicBoolean(false),
+        new JobLauncher(vertx, configRef::get), new DeliveryHandoff());
+  }
+
   public GatewayConfig config() {
     return configRef.get();
   }

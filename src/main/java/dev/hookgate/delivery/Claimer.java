@@ -2,7 +2,6 @@ package dev.hookgate.delivery;
 
 import dev.hookgate.Services;
 import dev.hookgate.store.Delivery;
-import dev.hookgate.store.Lanes;
 import dev.hookgate.store.DeliveryQueue;
 import io.vertx.core.Vertx;
 import java.util.List;
@@ -30,6 +29,7 @@ final class Claimer {
   private final IntSupplier claimed;
   private final Supplier<List<String>> fullLanes;
   private final Consumer<List<Delivery>> onClaimed;
+  private final DeliveryHandoff handoff;
   private boolean claiming;
   private boolean claimAgain;
   private boolean timerSet;
@@ -46,13 +46,24 @@ final class Claimer {
    * @param fullLanes lanes that already have {@link #PER_LANE} claimed (not claimed from)
    */
   Claimer(Vertx vertx, Services services, boolean owned, IntSupplier claimed, Supplier<List<String>> fullLanes,
-      Consumer<List<Delivery>> onClaimed) {
+      Consumer<List<Delivery>> onClaimed, DeliveryHandoff handoff) {
+    this.handoff = handoff;
     this.vertx = vertx;
     this.services = services;
     this.owned = owned;
     this.claimed = claimed;
     this.fullLanes = fullLanes;
     this.onClaimed = onClaimed;
+  }
+
+  /**
+   * Deliveries up to this id were stored leased to this node and handed over: a claim from the
+   * cursor need not walk them (a row queued for a claim with a smaller id is notified with its id).
+   */
+  void handedOver(long lastId) {
+    if (cursor >= 0) {
+      cursor = Math.max(cursor, lastId);
+    }
   }
 
   /** Another writer queued deliveries from this id on. */
@@ -104,6 +115,7 @@ final class Claimer {
     int max = Math.min(CLAIM_BATCH, MAX_CLAIMED - claimed.getAsInt());
     List<String> skip = fullLanes.get();
     String node = services.nodeId();
+    DeliveryHandoff.SweepStart sweepStart = full ? handoff.sweepStarting() : null;
     (owned ? store.claimOwnedDeliveries(skip, PER_LANE, max, node, now, leaseUntil, afterId)
         : store.claimDeliveries(skip, PER_LANE, max, node, now, leaseUntil, afterId))
         .onComplete(r -> {
@@ -112,6 +124,9 @@ final class Claimer {
             cursor = Math.max(cursor, 0); // after the first sweep: new rows only, and a sweep every second
             r.result().forEach(d -> cursor = Math.max(cursor, d.id()));
             onClaimed.accept(r.result());
+            if (sweepStart != null) {
+              handoff.swept(sweepStart, r.result(), skip, r.result().size() < max);
+            }
           } else {
             notifiedFrom = Math.min(notifiedFrom, notified);
             LOG.error("claiming deliveries failed: {}", r.cause().getMessage());

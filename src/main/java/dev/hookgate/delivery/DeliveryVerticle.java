@@ -40,7 +40,8 @@ public final class DeliveryVerticle extends VerticleBase {
   static final long STUCK_GRACE_MS = 5000;
 
   private final Services services;
-  private final LaneScheduler scheduler = new LaneScheduler();
+  private final DeliveryHandoff handoff;
+  private final LaneScheduler scheduler;
   private final Set<Future<Void>> posting = new LinkedHashSet<>();
   private OutboundClient client;
   private Poster poster;
@@ -55,6 +56,8 @@ public final class DeliveryVerticle extends VerticleBase {
 
   public DeliveryVerticle(Services services) {
     this.services = services;
+    this.handoff = services.handoff();
+    this.scheduler = new LaneScheduler(handoff::left);
   }
 
   @Override
@@ -86,7 +89,11 @@ public final class DeliveryVerticle extends VerticleBase {
     };
     settler = new Settler(services, scheduler, ownership, this::admit, this::releaseUnowned);
     claimer = new Claimer(vertx, services, ownership.shared(), scheduler::claimed,
-        () -> Claimer.fullDestinationLanes(scheduler), ds -> ds.forEach(this::admit));
+        () -> Claimer.fullDestinationLanes(scheduler), ds -> ds.forEach(this::admit), handoff);
+    if (ownership.shared()) {
+      handoff.owned(List.of()); // until the first lane leases are taken: every destination lane by claim
+    }
+    handoff.attach(context, this::handedOver);
     if (ownership.shared()) {
       renewLaneLeases();
     }
@@ -168,6 +175,7 @@ public final class DeliveryVerticle extends VerticleBase {
     services.config().destinations().keySet().forEach(dest -> wanted.add(Lanes.DESTINATION_PREFIX + dest));
     scheduler.destinationLanes().forEach(l -> wanted.add(l.name));
     ownership.renew(wanted, now, services.config().store().lease().toMillis(), renewal -> {
+      handoff.owned(wanted.stream().filter(ownership::hasLease).toList());
       for (Map.Entry<String, Long> e : renewal.pausedUntil().entrySet()) {
         if (e.getValue() > now) {
           Lane lane = scheduler.lane(e.getKey(), access.destination(e.getKey()), now);
@@ -225,10 +233,28 @@ public final class DeliveryVerticle extends VerticleBase {
 
   // ------------------------------------------------------------------ sending
 
+  /** A delivery claimed from the store, or moved to its fallback's lane, joins its lane. */
   private void admit(Delivery d) {
     if (scheduler.admit(d, access.destination(d.lane()), services.now())) {
+      handoff.entered(d.lane(), 1);
       scheduleRun();
     }
+  }
+
+  /** Deliveries stored leased to this node join their lanes from memory (their room already counted). */
+  private void handedOver(DeliveryHandoff.Arrival arrival) {
+    List<Delivery> ds = arrival.deliveries();
+    if (arrival.firstUseTaken()) {
+      poster.useTaken(ds.get(0).id());
+    }
+    long now = services.now();
+    for (Delivery d : ds) {
+      claimer.handedOver(d.id());
+      if (stopping || !scheduler.admit(d, access.destination(d.lane()), now)) {
+        handoff.left(d.lane(), 1); // stopping: its lease brings it back at the next start
+      }
+    }
+    scheduleRun();
   }
 
   private void wake(Lane lane) {

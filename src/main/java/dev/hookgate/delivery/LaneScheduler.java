@@ -56,6 +56,16 @@ final class LaneScheduler {
   private final Set<Lane> runnable = new LinkedHashSet<>();
   private final PriorityQueue<Wake> wakeups = new PriorityQueue<>(Comparator.comparingLong(Wake::at));
   private int claimed;
+  /** Told of every delivery that leaves a lane (lane, how many): the hand-off's count of what memory holds. */
+  private final java.util.function.ObjIntConsumer<String> left;
+
+  LaneScheduler() {
+    this((lane, n) -> {});
+  }
+
+  LaneScheduler(java.util.function.ObjIntConsumer<String> left) {
+    this.left = left;
+  }
 
   /** Adds a claimed delivery to its lane; false if the lane already had it. */
   boolean admit(Delivery d, DestinationConfig destination, long now) {
@@ -91,6 +101,7 @@ final class LaneScheduler {
   void forget(Lane lane, List<Delivery> ds) {
     lane.forget(ds);
     claimed -= ds.size();
+    left.accept(lane.name, ds.size());
   }
 
   /** How many deliveries this node has claimed and not yet settled. */

@@ -6,6 +6,7 @@ import dev.hookgate.outbound.Reply;
 import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.protocol.SafeText;
 import dev.hookgate.store.Delivery;
+import dev.hookgate.store.ResponseUrlBudget;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -18,9 +19,6 @@ import java.util.Map;
  * (null when nothing was posted) and the {@link Decision} on it; it never fails but for the store.
  */
 final class Poster {
-  /** Mattermost and Slack: a response_url takes 5 posts within 30 minutes. */
-  static final int RESPONSE_URL_USES = 5;
-  static final long RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
   /** The chat server's answer is only classified: a few KiB of its body are enough. */
   static final int MAX_RESPONSE_BYTES = 8 * 1024;
 
@@ -30,11 +28,18 @@ final class Poster {
   private final Services services;
   private final OutboundClient client;
   private final DeliveryDecider decider;
+  /** Deliveries whose response_url use the store already took with the job's result: posted without another. */
+  private final java.util.Set<Long> usesTaken = new java.util.HashSet<>();
 
   Poster(Services services, OutboundClient client, DeliveryDecider decider) {
     this.services = services;
     this.client = client;
     this.decider = decider;
+  }
+
+  /** The store took a response_url use for this delivery when it stored it (see {@code JobQueue#finishJob}). */
+  void useTaken(long deliveryId) {
+    usesTaken.add(deliveryId);
   }
 
   Future<Result> post(LaneScheduler.Post post) {
@@ -44,11 +49,19 @@ final class Poster {
     }
     Delivery head = ds.get(0);
     String url = head.responseUrl();
+    boolean useTaken = false;
+    for (Delivery d : ds) {
+      useTaken |= usesTaken.remove(d.id());
+    }
     if (!services.config().responseUrl().allows(url)) {
       return Future.succeededFuture(new Result(null,
           new Decision.Dead("response_url host is not in response-url.allowed-hosts")));
     }
-    return services.responseUrls().tryUseResponseUrl(head.jobId(), services.now(), RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_USES)
+    if (useTaken) { // the reply of a job, its use taken with the result: posted at once
+      return send(url, post, true);
+    }
+    return services.responseUrls().tryUseResponseUrl(head.jobId(), services.now(), ResponseUrlBudget.LIFETIME_MS,
+            ResponseUrlBudget.MAX_USES)
         .compose(ok -> {
           if (ok) {
             return send(url, post, true);

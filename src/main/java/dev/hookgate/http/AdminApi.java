@@ -2,7 +2,6 @@ package dev.hookgate.http;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.protocol.TokenCheck;
 import dev.hookgate.store.Delivery;
@@ -155,7 +154,6 @@ final class AdminApi {
         return Optional.<JsonObject>empty();
       }
       LOG.info("admin API: dead delivery {} replayed", id);
-      ctx.vertx().eventBus().publish(Addresses.DELIVERIES_READY, null);
       return Optional.of(new JsonObject().put("id", id).put("state", "pending"));
     }), "no dead delivery with id " + id);
   }

@@ -1,6 +1,5 @@
 package dev.hookgate.http;
 
-import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.job.Templates;
@@ -19,6 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.job.JobIds;
+import dev.hookgate.job.JobLauncher;
+import dev.hookgate.store.Lease;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,12 +111,25 @@ final class CommandHandler {
     return ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
   }
 
+  /**
+   * Stores the job (the ack's one write) and answers the ack once it is committed. With a worker
+   * slot free here for the command, the job is stored running, leased to this node, and starts from
+   * memory at once; otherwise it is queued for a claim.
+   */
   private void enqueue(RoutingContext ctx, CommandConfig command, SlashCommand cmd) {
-    String jobId = JobIds.next(services.now());
-    Map<String, String> request = new HashMap<>(cmd.fields());
-    services.jobQueue().enqueueJob(new NewJob(jobId, command.name(), request, cmd.responseUrl(), services.now()),
-            command.maxQueued())
+    long now = services.now();
+    String jobId = JobIds.next(now);
+    NewJob job = new NewJob(jobId, command.name(), cmd.fields(), cmd.responseUrl(), now);
+    JobLauncher launcher = services.jobs();
+    boolean slot = launcher.reserve(jobId, command);
+    Lease lease = slot ? new Lease(services.nodeId(), now + Exchange.of(ctx).config().store().lease().toMillis()) : null;
+    services.jobQueue().enqueueJob(job, command.maxQueued(), lease)
         .onSuccess(result -> {
+          if (result instanceof EnqueueResult.Started started) {
+            launcher.start(started.job());
+          } else if (slot) {
+            launcher.unreserve(jobId);
+          }
           if (result instanceof EnqueueResult.QueueFull full) {
             LOG.warn("command {} refused: {} jobs already queued", command.name(), full.queued());
             services.metrics().command(command.name(), "queue_full");
@@ -123,14 +137,16 @@ final class CommandHandler {
                 + " requests are already waiting. Please try again in a few minutes.");
             return;
           }
-          LOG.info("job {} command={} queued (user {})", jobId, command.name(), cmd.userId());
+          LOG.debug("job {} command={} accepted (user {})", jobId, command.name(), cmd.userId());
           services.metrics().command(command.name(), "acked");
-          Map<String, Object> scope = new HashMap<>(request);
+          Map<String, Object> scope = new HashMap<>(job.request());
           scope.put("job_id", jobId);
           replyEphemeral(ctx, Templates.render(command.ack(), scope));
-          ctx.vertx().eventBus().publish(Addresses.JOBS_READY, null);
         })
         .onFailure(e -> {
+          if (slot) {
+            launcher.unreserve(jobId);
+          }
           // the store logs its refusals itself, rate-limited
           LOG.debug("command {}: the store refused the job: {}", command.name(), e.getMessage());
           services.metrics().command(command.name(), "store_unavailable");

@@ -1,6 +1,7 @@
 package dev.hookgate.http;
 
-import dev.hookgate.Addresses;
+import dev.hookgate.delivery.DeliveryHandoff;
+import dev.hookgate.store.Lease;
 import dev.hookgate.Services;
 import dev.hookgate.config.DestinationConfig;
 import dev.hookgate.config.HookConfig;
@@ -82,17 +83,21 @@ final class HookHandler {
     for (ChatMessage part : split(post, dest.maxPostChars())) {
       deliveries.add(NewDelivery.toDestination(h.destination(), h.name(), part, now, now + h.coalesce().toMillis()));
     }
-    services.deliveryQueue().enqueueDeliveries(deliveries, "hook:" + h.name(), idempotencyKey, IDEMPOTENCY_WINDOW_MS)
-        .onSuccess(fresh -> {
-          services.metrics().hook(h.name(), fresh ? "accepted" : "duplicate");
-          if (fresh) {
-            ctx.vertx().eventBus().publish(Addresses.DELIVERIES_READY, null);
-          } else {
+    // stored leased to this node and handed to the lane from memory where it can take them; else for a claim
+    DeliveryHandoff.Ticket ticket = services.handoff().reserve(deliveries.get(0).lane(), deliveries.size());
+    Lease lease = ticket.leased() ? new Lease(services.nodeId(), now + config.store().lease().toMillis()) : null;
+    services.deliveryQueue().enqueueDeliveries(deliveries, "hook:" + h.name(), idempotencyKey, IDEMPOTENCY_WINDOW_MS,
+            lease)
+        .onSuccess(queued -> {
+          ticket.stored(queued.leased());
+          services.metrics().hook(h.name(), queued.fresh() ? "accepted" : "duplicate");
+          if (!queued.fresh()) {
             LOG.info("hook {}: repeated Idempotency-Key, message dropped", h.name());
           }
           ctx.response().putHeader("content-type", "text/plain").end("ok");
         })
         .onFailure(e -> {
+          ticket.notStored();
           // the store logs its refusals itself, rate-limited: a line per request would flood a full disk
           LOG.debug("hook {}: the store refused the message: {}", h.name(), e.getMessage());
           ErrorReplies.send(ctx, 503, "unavailable", "the gateway cannot store the message right now; try again");

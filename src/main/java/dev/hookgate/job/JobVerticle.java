@@ -2,6 +2,8 @@ package dev.hookgate.job;
 
 import dev.hookgate.Addresses;
 import dev.hookgate.Services;
+import dev.hookgate.delivery.DeliveryHandoff;
+import dev.hookgate.store.Lease;
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.config.JobSpec;
 import dev.hookgate.protocol.ChatMessage;
@@ -12,7 +14,6 @@ import dev.hookgate.store.NewDelivery;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import dev.hookgate.outbound.OutboundClient;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ public final class JobVerticle extends VerticleBase {
   public Future<?> start() {
     client = new OutboundClient(vertx, java.time.Duration.ofSeconds(5), HttpJob.MAX_RESPONSE_BYTES);
     exec = new ExecJob(vertx);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_RUN, this::onRun).completion();
+    return vertx.eventBus().<JobRecord>consumer(Addresses.JOBS_RUN, this::onRun).completion();
   }
 
   /** Ends the processes still running; waits (5 s at most) until their jobs let go. */
@@ -70,7 +71,7 @@ public final class JobVerticle extends VerticleBase {
    * Runs a job; the dispatcher's slot is given back as soon as the job's work has ended (its result
    * is then stored while the slot already serves the next job), or at the latest once it is stored.
    */
-  private void onRun(Message<JsonObject> message) {
+  private void onRun(Message<JobRecord> message) {
     inFlight.incrementAndGet();
     java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable freeTheSlot = () -> {
@@ -84,8 +85,8 @@ public final class JobVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> runMessage(Message<JsonObject> message, Runnable workEnded) {
-    JobRecord job = JobMessages.decode(message.body());
+  private Future<Void> runMessage(Message<JobRecord> message, Runnable workEnded) {
+    JobRecord job = message.body();
     CommandConfig command = services.config().runnable(job.command()).orElse(null);
     long started = services.now();
     if (command == null) {
@@ -132,9 +133,13 @@ public final class JobVerticle extends VerticleBase {
       long now = services.now();
       NewDelivery update = NewDelivery.toResponseUrl(job.responseUrl(), null, job.id(),
           ChatMessage.text(CommandReply.EPHEMERAL, text), now);
-      return services.deliveryQueue().enqueueDeliveries(List.of(update), null, null, 0)
-          .onSuccess(v -> vertx.eventBus().publish(Addresses.DELIVERIES_READY, null))
-          .onFailure(e -> LOG.warn("job {}: a progress update could not be stored: {}", job.id(), e.getMessage()));
+      DeliveryHandoff.Ticket ticket = services.handoff().reserve(update.lane(), 1);
+      return services.deliveryQueue().enqueueDeliveries(List.of(update), null, null, 0, lease(ticket, now))
+          .onSuccess(q -> ticket.stored(q.leased()))
+          .onFailure(e -> {
+            ticket.notStored();
+            LOG.warn("job {}: a progress update could not be stored: {}", job.id(), e.getMessage());
+          });
     });
   }
 
@@ -172,16 +177,38 @@ public final class JobVerticle extends VerticleBase {
     return finish(job, JobState.SUCCEEDED, notice.isEmpty() ? "ok" : "ok; " + notice, replies, started);
   }
 
-  private Future<Void> finish(JobRecord job, JobState state, String outcome, List<NewDelivery> deliveries,
+  /**
+   * Stores the job's end with its replies. Where their lane can take them from memory, they are
+   * stored leased to this node, the first taking its response_url use in the same transaction, and
+   * handed to the delivery engine at once: no claim, no commit before the first post.
+   */
+  private Future<Void> finish(JobRecord job, JobState state, String outcome, List<NewDelivery> replies,
       long started) {
     long now = services.now();
-    return services.jobQueue().finishJob(job.id(), state, outcome, now, deliveries).onSuccess(v -> {
+    return store(job, state, outcome, replies, now).onSuccess(v -> {
       services.metrics().job(job.command(), state.dbName(), java.time.Duration.ofMillis(now - started));
       LOG.info("job {} command={} {} in {} ms: {} ({} post(s))", job.id(), job.command(),
-          state.dbName(), now - started, outcome, deliveries.size());
-      if (!deliveries.isEmpty()) {
-        vertx.eventBus().publish(Addresses.DELIVERIES_READY, null);
-      }
+          state.dbName(), now - started, outcome, replies.size());
     });
+  }
+
+  private Future<Void> store(JobRecord job, JobState state, String outcome, List<NewDelivery> replies, long now) {
+    if (replies.isEmpty()) {
+      return services.jobQueue().finishJob(job.id(), state, outcome, now, replies);
+    }
+    DeliveryHandoff.Ticket ticket = services.handoff().reserve(replies.get(0).lane(), replies.size());
+    Future<Void> stored = ticket.leased()
+        ? services.jobQueue().finishJob(job.id(), state, outcome, now, replies, lease(ticket, now))
+            .map(f -> {
+              ticket.stored(f.replies(), f.firstUseTaken());
+              return null;
+            })
+        : services.jobQueue().finishJob(job.id(), state, outcome, now, replies).onSuccess(v -> ticket.stored(List.of()));
+    return stored.onFailure(e -> ticket.notStored());
+  }
+
+  /** The lease of work stored for this node to send from memory; null when it goes to a claim. */
+  private Lease lease(DeliveryHandoff.Ticket ticket, long now) {
+    return ticket.leased() ? new Lease(services.nodeId(), now + services.config().store().lease().toMillis()) : null;
   }
 }

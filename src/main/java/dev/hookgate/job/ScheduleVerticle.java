@@ -1,6 +1,5 @@
 package dev.hookgate.job;
 
-import dev.hookgate.Addresses;
 import dev.hookgate.Services;
 import dev.hookgate.config.ScheduleConfig;
 import dev.hookgate.config.Schedules;
@@ -101,7 +100,6 @@ public final class ScheduleVerticle extends VerticleBase {
     services.jobQueue().enqueueScheduledJob(job, s.name(), at).onSuccess(queued -> {
       if (queued) {
         LOG.info("job {} schedule={} queued for {}", job.id(), s.name(), firedAt);
-        vertx.eventBus().publish(Addresses.JOBS_READY, null);
       }
     }).onFailure(e -> LOG.error("schedule {}: cannot queue its job: {}", s.name(), e.getMessage()));
   }

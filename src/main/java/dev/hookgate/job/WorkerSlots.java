@@ -2,6 +2,7 @@ package dev.hookgate.job;
 
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.store.JobRecord;
+import dev.hookgate.store.JobState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,7 +23,11 @@ import java.util.Set;
  * than run. Those wait here, in claim order (their leases renewed), and start the moment a slot and
  * their command allow; a job whose command is at its concurrency does not hold back the others
  * behind it. Commands with {@code rerun-after-crash: false} are not claimed ahead (a claimed job
- * whose node dies is taken for interrupted). Not thread-safe: one owner.
+ * whose node dies is taken for interrupted).
+ *
+ * <p>A job accepted on this node takes a slot at once when one is free ({@link #reserve}): it is
+ * then stored running, leased to this node, and starts from memory with no claim. Thread-safe: the
+ * HTTP event loops reserve, the dispatcher claims, the workers' answers release.
  */
 final class WorkerSlots {
   private final Map<String, JobRecord> running = new LinkedHashMap<>();
@@ -36,7 +41,7 @@ final class WorkerSlots {
    * {@code workers} waiting in all, at most its concurrency waiting per command); empty when there
    * is none.
    */
-  Map<String, Integer> claimable(Collection<CommandConfig> commands, int workers) {
+  synchronized Map<String, Integer> claimable(Collection<CommandConfig> commands, int workers) {
     int room = 2 * workers - running.size() - waiting.size();
     if (room <= 0) {
       return Map.of();
@@ -56,8 +61,30 @@ final class WorkerSlots {
     return capacity;
   }
 
+  /**
+   * A job just accepted takes a slot now if one is free for its command: fewer than {@code workers}
+   * jobs run, fewer than its concurrency, and none of its jobs claimed ahead waits (those go first).
+   * The slot is held under the job's id until {@link #started} or {@link #release}.
+   */
+  synchronized boolean reserve(String jobId, CommandConfig command, int workers) {
+    String name = command.name();
+    if (running.size() >= workers || runningPerCommand.getOrDefault(name, 0) >= command.concurrency()
+        || waiting.stream().anyMatch(j -> j.command().equals(name))) {
+      return false;
+    }
+    running.put(jobId, new JobRecord(jobId, name, Map.of(), "", JobState.RUNNING, 1, 0, null, null, null));
+    runningPerCommand.merge(name, 1, Integer::sum);
+    heldPerCommand.merge(name, 1, Integer::sum);
+    return true;
+  }
+
+  /** The reserved job is stored, leased to this node: its slot now holds it. */
+  synchronized void started(JobRecord job) {
+    running.replace(job.id(), job);
+  }
+
   /** Takes the jobs a claim returned; answers those that start now (the others wait for a slot). */
-  List<JobRecord> admit(List<JobRecord> claimed, Collection<CommandConfig> commands, int workers) {
+  synchronized List<JobRecord> admit(List<JobRecord> claimed, Collection<CommandConfig> commands, int workers) {
     for (JobRecord job : claimed) {
       heldPerCommand.merge(job.command(), 1, Integer::sum);
       waiting.add(job);
@@ -66,7 +93,7 @@ final class WorkerSlots {
   }
 
   /** A job ended: answers the waiting jobs that take the freed slot. */
-  List<JobRecord> release(String jobId, Collection<CommandConfig> commands, int workers) {
+  synchronized List<JobRecord> release(String jobId, Collection<CommandConfig> commands, int workers) {
     JobRecord job = running.remove(jobId);
     if (job != null) {
       runningPerCommand.merge(job.command(), -1, Integer::sum);
@@ -96,22 +123,22 @@ final class WorkerSlots {
   }
 
   /** Jobs whose leases this node holds: running and waiting for a slot. */
-  Set<String> leased() {
+  synchronized Set<String> leased() {
     Set<String> ids = new LinkedHashSet<>(running.keySet());
     waiting.forEach(j -> ids.add(j.id()));
     return ids;
   }
 
   /** The jobs claimed ahead that have not started, in claim order. */
-  List<String> waiting() {
+  synchronized List<String> waiting() {
     return waiting.stream().map(JobRecord::id).toList();
   }
 
-  int running() {
+  synchronized int running() {
     return running.size();
   }
 
-  boolean idle() {
+  synchronized boolean idle() {
     return running.isEmpty() && waiting.isEmpty();
   }
 }

@@ -18,6 +18,12 @@ public record Delivery(
     String lastError,
     Long deliveredAt) {
 
+  /** A delivery just stored with this id: pending, never attempted. */
+  public static Delivery stored(long id, NewDelivery d) {
+    return new Delivery(id, d.destination(), d.responseUrl(), d.fallback(), d.jobId(), d.hook(), d.message(),
+        DeliveryState.PENDING, 0, d.createdAt(), d.notBefore(), null, null);
+  }
+
   public String lane() {
     return Lanes.of(destination, jobId);
   }

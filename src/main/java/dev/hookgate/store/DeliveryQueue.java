@@ -15,6 +15,13 @@ public interface DeliveryQueue {
       String idempotencyKey, long idempotencyWindowMs);
 
   /**
+   * As {@link #enqueueDeliveries}; with a {@code lease}, the deliveries are stored leased to this
+   * node and come back with their ids ({@link Queued#leased}) for it to send from memory, no claim.
+   */
+  Future<Queued> enqueueDeliveries(List<NewDelivery> deliveries, String idempotencyScope,
+      String idempotencyKey, long idempotencyWindowMs, Lease lease);
+
+  /**
    * Leases pending deliveries that nobody holds, oldest first, skipping {@code skipLanes}. With a
    * negative {@code afterId}, a sweep taking at most {@code perLane} per lane; otherwise only rows
    * with a larger id (the cheap path for what was just queued). Both read the index of pending rows

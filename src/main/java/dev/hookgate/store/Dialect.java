@@ -28,6 +28,9 @@ interface Dialect {
    */
   boolean shared();
 
+  /** Whether the driver gives the generated keys of a JDBC batch (pgjdbc does, sqlite-jdbc does not). */
+  boolean batchReturnsKeys();
+
   /** {@code GREATEST(a, b)} on PostgreSQL, {@code MAX(a, b)} on SQLite. */
   String greatest(String a, String b);
 

@@ -16,13 +16,30 @@ public interface JobQueue {
   Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued);
 
   /**
+   * As {@link #enqueueJob(NewJob, int)}, from a node with a worker slot free for the command: when
+   * none of the command's jobs waits in the queue, the job is stored running, leased to that node
+   * ({@code lease}), its first attempt, and the result is {@link EnqueueResult.Started}: the node runs
+   * it at once, nobody claims it. Otherwise it is queued (or refused) as {@code enqueueJob} does.
+   */
+  Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued, Lease lease);
+
+  /**
    * Leases queued jobs (and running ones whose lease expired), oldest first, at most
    * {@code capacity.get(command)} per command.
    */
   Future<List<JobRecord>> claimJobs(Map<String, Integer> capacity, String owner, long now, long leaseUntil);
 
-  /** Ends a job and queues its result deliveries, in one transaction. */
+  /** Ends a job and queues its result deliveries (for a claim), in one transaction. */
   Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries);
+
+  /**
+   * Ends a job and stores its replies leased to this node ({@code lease}), in one transaction that
+   * also takes the first use of the job's response_url when the first reply goes there (within
+   * {@link ResponseUrlBudget#MAX_USES} and {@link ResponseUrlBudget#LIFETIME_MS}): the node posts it
+   * from memory at once, with no claim and no commit before the post.
+   */
+  Future<FinishedJob> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> replies,
+      Lease lease);
 
   /**
    * Puts jobs this owner claimed but never started back in the queue as they were (their attempt

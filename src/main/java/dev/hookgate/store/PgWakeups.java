@@ -1,6 +1,5 @@
 package dev.hookgate.store;
 
-import dev.hookgate.Addresses;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,14 +22,14 @@ final class PgWakeups implements AutoCloseable {
   private static final long BACKOFF_MAX_MS = 10_000;
   private static final int POLL_MS = 500;
 
-  private final Vertx vertx;
+  private final Wakeups wakeups;
   private final PostgresDialect dialect;
   private final Thread thread;
   private volatile boolean closed;
   private volatile Connection connection;
 
   private PgWakeups(Vertx vertx, PostgresDialect dialect) {
-    this.vertx = vertx;
+    this.wakeups = new Wakeups(vertx);
     this.dialect = dialect;
     this.thread = new Thread(this::run, "hookgate-store-listen");
     this.thread.setDaemon(true);
@@ -51,8 +50,8 @@ final class PgWakeups implements AutoCloseable {
           st.execute("LISTEN " + PostgresDialect.JOBS_CHANNEL + "; LISTEN " + PostgresDialect.DELIVERIES_CHANNEL);
         }
         backoff = BACKOFF_MIN_MS;
-        vertx.eventBus().publish(Addresses.JOBS_READY, null);
-        vertx.eventBus().publish(Addresses.DELIVERIES_READY, 0L);
+        wakeups.jobsQueued();
+        wakeups.deliveriesQueued(0);
         PGConnection pg = c.unwrap(PGConnection.class);
         while (!closed) {
           PGNotification[] notifications = pg.getNotifications(POLL_MS);
@@ -84,7 +83,7 @@ final class PgWakeups implements AutoCloseable {
       return;
     }
     if (PostgresDialect.JOBS_CHANNEL.equals(channel)) {
-      vertx.eventBus().publish(Addresses.JOBS_READY, null);
+      wakeups.jobsQueued();
     } else if (PostgresDialect.DELIVERIES_CHANNEL.equals(channel)) {
       long firstId = 0;
       try {
@@ -92,7 +91,7 @@ final class PgWakeups implements AutoCloseable {
       } catch (NumberFormatException e) {
         // a payload we did not write: look from the start
       }
-      vertx.eventBus().publish(Addresses.DELIVERIES_READY, firstId);
+      wakeups.deliveriesQueued(firstId);
     }
   }
 

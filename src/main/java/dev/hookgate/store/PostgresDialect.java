@@ -119,6 +119,11 @@ final class PostgresDialect implements Dialect {
   }
 
   @Override
+  public boolean batchReturnsKeys() {
+    return true;
+  }
+
+  @Override
   public boolean shared() {
     return true;
   }

@@ -4,6 +4,9 @@ import io.vertx.core.Future;
 
 /** A response_url takes a few posts within a lifetime (Mattermost: 5 in 30 minutes), counted on its job. */
 public interface ResponseUrlBudget {
+  /** Mattermost and Slack: a response_url takes 5 posts within 30 minutes. */
+  int MAX_USES = 5;
+  long LIFETIME_MS = 30 * 60_000;
 
   /**
    * Takes one use of a job's response_url if it has one left within its lifetime, counted from

@@ -13,8 +13,11 @@ final class Rows {
 
   static final String INSERT_JOB =
       "INSERT INTO jobs(id, command, request, response_url, state, created_at) VALUES (?,?,?,?,'queued',?)";
+  static final String INSERT_RUNNING_JOB = "INSERT INTO jobs(id, command, request, response_url, state, attempts, "
+      + "created_at, started_at, lease_owner, lease_until) VALUES (?,?,?,?,'running',1,?,?,?,?)";
   static final String INSERT_DELIVERY = "INSERT INTO deliveries(lane, destination, response_url, fallback, job_id, "
-      + "hook, payload, state, created_at, not_before, node) VALUES (?,?,?,?,?,?,?,'pending',?,?,?)";
+      + "hook, payload, state, created_at, not_before, node, lease_owner, lease_until) "
+      + "VALUES (?,?,?,?,?,?,?,'pending',?,?,?,?,?)";
   /** One more job waiting for its command, whatever the count. */
   static final String COUNT_QUEUED = "INSERT INTO queue_depth(command, queued) VALUES (?, ?) "
       + "ON CONFLICT(command) DO UPDATE SET queued = queue_depth.queued + excluded.queued";
@@ -31,6 +34,25 @@ final class Rows {
     tx.jobsQueued();
   }
 
+  /**
+   * Inserts a job already running, leased to the node that accepted it (its first attempt), with
+   * the transaction's shared batch of such jobs: nobody claims it, that node runs it now.
+   */
+  static JobRecord insertRunningJob(Tx tx, NewJob job, Lease lease) throws SQLException {
+    PreparedStatement ps = tx.batched(INSERT_RUNNING_JOB, false, ran -> {});
+    ps.setString(1, job.id());
+    ps.setString(2, job.command());
+    ps.setString(3, RequestJson.encode(job.request()));
+    ps.setString(4, job.responseUrl());
+    ps.setLong(5, job.createdAt());
+    ps.setLong(6, job.createdAt());
+    ps.setString(7, lease.owner());
+    ps.setLong(8, lease.until());
+    ps.addBatch();
+    return new JobRecord(job.id(), job.command(), job.request(), job.responseUrl(), JobState.RUNNING, 1,
+        job.createdAt(), job.createdAt(), null, null);
+  }
+
   /** Adds {@code n} (negative: takes) to the count of queued jobs of a command. */
   static void countQueued(Tx tx, String command, int n) throws SQLException {
     PreparedStatement ps = tx.prepare(COUNT_QUEUED);
@@ -40,21 +62,14 @@ final class Rows {
   }
 
   /**
-   * Inserts deliveries with the transaction's shared batch of deliveries (see {@link Tx#batched}).
-   * {@code node}: the node that queued them (its replies stay with it); {@code returnIds}: where
-   * other nodes are told the first new id at commit.
+   * Inserts deliveries as queued by {@code node} (its replies stay with it). With a {@code lease},
+   * they are stored leased to that node, which sends them from memory: the future's value holds
+   * them with their ids. Without, they wait for a claim, and the consumers are woken at commit
+   * from the first new id.
    */
-  static void insertDeliveries(Tx tx, List<NewDelivery> deliveries, String node, boolean returnIds)
+  static Tx.Ids insertDeliveries(Tx tx, List<NewDelivery> deliveries, String node, Lease lease)
       throws SQLException {
-    if (deliveries.isEmpty()) {
-      return;
-    }
-    PreparedStatement ps = tx.batched(INSERT_DELIVERY, returnIds, ran -> {
-      if (returnIds) {
-        tx.deliveriesQueued(firstKey(ran));
-      }
-    });
-    for (NewDelivery d : deliveries) {
+    return tx.insertReturningIds(INSERT_DELIVERY, deliveries, (ps, d) -> {
       ps.setString(1, d.lane());
       ps.setString(2, d.destination());
       ps.setString(3, d.responseUrl());
@@ -65,18 +80,26 @@ final class Rows {
       ps.setLong(8, d.createdAt());
       ps.setLong(9, d.notBefore());
       ps.setString(10, node);
-      ps.addBatch();
-    }
+      ps.setString(11, lease == null ? null : lease.owner());
+      if (lease == null) {
+        ps.setNull(12, java.sql.Types.BIGINT);
+      } else {
+        ps.setLong(12, lease.until());
+      }
+    }, firstId -> {
+      if (lease == null) {
+        tx.deliveriesQueued(firstId);
+      }
+    });
   }
 
-  private static long firstKey(PreparedStatement ran) throws SQLException {
-    long first = Long.MAX_VALUE;
-    try (ResultSet keys = ran.getGeneratedKeys()) {
-      while (keys.next()) {
-        first = Math.min(first, keys.getLong(1));
-      }
+  /** The deliveries an insert stored, with the ids it generated (once its transaction ran). */
+  static List<Delivery> stored(List<NewDelivery> deliveries, Tx.Ids ids) {
+    List<Delivery> out = new ArrayList<>(deliveries.size());
+    for (int i = 0; i < deliveries.size(); i++) {
+      out.add(Delivery.stored(ids.get(i), deliveries.get(i)));
     }
-    return first == Long.MAX_VALUE ? 0 : first;
+    return out;
   }
 
   static List<JobRecord> jobs(ResultSet rs) throws SQLException {

@@ -35,6 +35,12 @@ final class SqlDeliveries implements DeliveryQueue {
 
   @Override
   public Future<Boolean> enqueueDeliveries(List<NewDelivery> deliveries, String scope, String key, long windowMs) {
+    return enqueueDeliveries(deliveries, scope, key, windowMs, null).map(Queued::fresh);
+  }
+
+  @Override
+  public Future<Queued> enqueueDeliveries(List<NewDelivery> deliveries, String scope, String key, long windowMs,
+      Lease lease) {
     return engine.write("enqueueDeliveries", tx -> {
       if (key != null) {
         long now = deliveries.isEmpty() ? System.currentTimeMillis() : deliveries.get(0).createdAt();
@@ -54,12 +60,13 @@ final class SqlDeliveries implements DeliveryQueue {
         ps.setLong(3, now);
         ps.setLong(4, windowMs);
         if (ps.executeUpdate() == 0) {
-          return false;
+          return null;
         }
       }
-      engine.insertDeliveries(tx, deliveries);
-      return true;
-    });
+      return lease == null ? Rows.insertDeliveries(tx, deliveries, engine.nodeId(), null)
+          : engine.insertLeasedDeliveries(tx, deliveries, lease);
+    }).map(ids -> ids == null ? new Queued(false, List.of())
+        : new Queued(true, lease == null ? List.of() : Rows.stored(deliveries, ids)));
   }
 
   @Override

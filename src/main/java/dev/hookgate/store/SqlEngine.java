@@ -47,8 +47,13 @@ final class SqlEngine {
     return r == null ? Future.failedFuture(new IllegalStateException("store is not open")) : r.read(op);
   }
 
-  /** Queues deliveries as this node's; where other nodes listen, they are told at commit. */
+  /** Queues deliveries as this node's, for a claim; this node's consumers and the other nodes are told at commit. */
   void insertDeliveries(Tx tx, List<NewDelivery> deliveries) throws java.sql.SQLException {
-    Rows.insertDeliveries(tx, deliveries, nodeId, dialect.shared());
+    Rows.insertDeliveries(tx, deliveries, nodeId, null);
+  }
+
+  /** Stores deliveries leased to this node, which sends them from memory; their ids once the transaction ran. */
+  Tx.Ids insertLeasedDeliveries(Tx tx, List<NewDelivery> deliveries, Lease lease) throws java.sql.SQLException {
+    return Rows.insertDeliveries(tx, deliveries, nodeId, lease);
   }
 }

@@ -27,7 +27,16 @@ final class SqlJobs implements JobQueue {
 
   @Override
   public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued) {
+    return enqueueJob(job, maxQueued, null);
+  }
+
+  @Override
+  public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued, Lease lease) {
     return engine.write("enqueueJob", List.of(job.command()), tx -> {
+      if (lease != null && queued(tx, job.command()) == 0) {
+        // a free slot on the accepting node and nobody waiting ahead: it runs there, unclaimed
+        return new EnqueueResult.Started(Rows.insertRunningJob(tx, job, lease));
+      }
       // one row per command holds how many wait: taking a place is a seek on it (and, on
       // PostgreSQL, its row lock makes max-queued hold across nodes)
       PreparedStatement take = tx.prepare("INSERT INTO queue_depth(command, queued) SELECT ?, 1 WHERE ? > 0 "
@@ -36,15 +45,20 @@ final class SqlJobs implements JobQueue {
       take.setInt(2, maxQueued);
       take.setInt(3, maxQueued);
       if (take.executeUpdate() == 0) {
-        PreparedStatement read = tx.prepare("SELECT queued FROM queue_depth WHERE command = ?");
-        read.setString(1, job.command());
-        try (ResultSet rs = read.executeQuery()) {
-          return new EnqueueResult.QueueFull(rs.next() ? rs.getInt(1) : 0);
-        }
+        return new EnqueueResult.QueueFull(queued(tx, job.command()));
       }
       Rows.insertJob(tx, job);
       return new EnqueueResult.Accepted(job.id());
     });
+  }
+
+  /** How many of the command's jobs wait in the queue (a seek on its queue_depth row). */
+  private static int queued(Tx tx, String command) throws SQLException {
+    PreparedStatement read = tx.prepare("SELECT queued FROM queue_depth WHERE command = ?");
+    read.setString(1, command);
+    try (ResultSet rs = read.executeQuery()) {
+      return rs.next() ? rs.getInt(1) : 0;
+    }
   }
 
   @Override
@@ -147,16 +161,34 @@ final class SqlJobs implements JobQueue {
   @Override
   public Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> deliveries) {
     return engine.write("finishJob", tx -> {
-      PreparedStatement ps = tx.prepare("UPDATE jobs SET state = ?, outcome = ?, finished_at = ?, "
-          + "lease_owner = NULL, lease_until = NULL WHERE id = ?");
-      ps.setString(1, state.dbName());
-      ps.setString(2, outcome);
-      ps.setLong(3, now);
-      ps.setString(4, jobId);
-      ps.executeUpdate();
+      endJob(tx, jobId, state, outcome, now);
       engine.insertDeliveries(tx, deliveries);
       return null;
     });
+  }
+
+  @Override
+  public Future<FinishedJob> finishJob(String jobId, JobState state, String outcome, long now,
+      List<NewDelivery> replies, Lease lease) {
+    return engine.write("finishJob", tx -> {
+      endJob(tx, jobId, state, outcome, now);
+      boolean useTaken = !replies.isEmpty() && replies.get(0).responseUrl() != null
+          && SqlResponseUrlBudget.takeUse(tx, jobId, now, ResponseUrlBudget.LIFETIME_MS, ResponseUrlBudget.MAX_USES);
+      return new Ended(engine.insertLeasedDeliveries(tx, replies, lease), useTaken);
+    }).map(ended -> new FinishedJob(Rows.stored(replies, ended.ids()), ended.useTaken()));
+  }
+
+  /** What finishing a job wrote: its replies' ids (known once the transaction ran), the use taken. */
+  private record Ended(Tx.Ids ids, boolean useTaken) {}
+
+  private static void endJob(Tx tx, String jobId, JobState state, String outcome, long now) throws SQLException {
+    PreparedStatement ps = tx.prepare("UPDATE jobs SET state = ?, outcome = ?, finished_at = ?, "
+        + "lease_owner = NULL, lease_until = NULL WHERE id = ?");
+    ps.setString(1, state.dbName());
+    ps.setString(2, outcome);
+    ps.setLong(3, now);
+    ps.setString(4, jobId);
+    ps.executeUpdate();
   }
 
   @Override

@@ -13,14 +13,17 @@ final class SqlResponseUrlBudget implements ResponseUrlBudget {
 
   @Override
   public Future<Boolean> tryUseResponseUrl(String jobId, long now, long lifetimeMs, int maxUses) {
-    return engine.write("tryUseResponseUrl", tx -> {
-      PreparedStatement ps = tx.prepare("UPDATE jobs SET url_uses = url_uses + 1 WHERE id = ? AND url_uses < ? "
-          + "AND created_at > ?");
-      ps.setString(1, jobId);
-      ps.setInt(2, maxUses);
-      ps.setLong(3, now - lifetimeMs);
-      return ps.executeUpdate() == 1;
-    });
+    return engine.write("tryUseResponseUrl", tx -> takeUse(tx, jobId, now, lifetimeMs, maxUses));
+  }
+
+  /** Takes one use of a job's response_url within the transaction; false when none is left. */
+  static boolean takeUse(Tx tx, String jobId, long now, long lifetimeMs, int maxUses) throws java.sql.SQLException {
+    PreparedStatement ps = tx.prepare("UPDATE jobs SET url_uses = url_uses + 1 WHERE id = ? AND url_uses < ? "
+        + "AND created_at > ?");
+    ps.setString(1, jobId);
+    ps.setInt(2, maxUses);
+    ps.setLong(3, now - lifetimeMs);
+    return ps.executeUpdate() == 1;
   }
 
   @Override

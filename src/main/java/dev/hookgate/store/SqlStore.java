@@ -104,7 +104,7 @@ public final class SqlStore implements Store {
         dialect.release();
         throw e;
       }
-      writer = new SqlWriter(vertx, dialect, new Tx(c), stats, "hookgate-store-writer");
+      writer = new SqlWriter(vertx, dialect, new Tx(c, dialect.batchReturnsKeys()), stats, "hookgate-store-writer");
       reader = new SqlReader(vertx, dialect, "hookgate-store-reader");
       engine.started(writer, reader);
       return null;
@@ -215,6 +215,11 @@ public final class SqlStore implements Store {
   }
 
   @Override
+  public Future<EnqueueResult> enqueueJob(NewJob job, int maxQueued, Lease lease) {
+    return jobs.enqueueJob(job, maxQueued, lease);
+  }
+
+  @Override
   public Future<List<JobRecord>> claimJobs(Map<String, Integer> capacity, String owner, long now, long leaseUntil) {
     return jobs.claimJobs(capacity, owner, now, leaseUntil);
   }
@@ -222,6 +227,12 @@ public final class SqlStore implements Store {
   @Override
   public Future<Void> finishJob(String jobId, JobState state, String outcome, long now, List<NewDelivery> ds) {
     return jobs.finishJob(jobId, state, outcome, now, ds);
+  }
+
+  @Override
+  public Future<FinishedJob> finishJob(String jobId, JobState state, String outcome, long now,
+      List<NewDelivery> replies, Lease lease) {
+    return jobs.finishJob(jobId, state, outcome, now, replies, lease);
   }
 
   @Override
@@ -247,6 +258,12 @@ public final class SqlStore implements Store {
   @Override
   public Future<Boolean> enqueueDeliveries(List<NewDelivery> ds, String scope, String key, long windowMs) {
     return deliveries.enqueueDeliveries(ds, scope, key, windowMs);
+  }
+
+  @Override
+  public Future<Queued> enqueueDeliveries(List<NewDelivery> ds, String scope, String key, long windowMs,
+      Lease lease) {
+    return deliveries.enqueueDeliveries(ds, scope, key, windowMs, lease);
   }
 
   @Override

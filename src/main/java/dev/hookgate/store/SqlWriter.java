@@ -61,6 +61,7 @@ final class SqlWriter {
   }
 
   private final Vertx vertx;
+  private final Wakeups wakeups;
   private final Dialect dialect;
   private final StoreStats stats;
   private final FailureLog failures = new FailureLog(LOG);
@@ -77,6 +78,7 @@ final class SqlWriter {
 
   SqlWriter(Vertx vertx, Dialect dialect, Tx opened, StoreStats stats, String name) {
     this.vertx = vertx;
+    this.wakeups = new Wakeups(vertx);
     this.dialect = dialect;
     this.tx = opened;
     this.stats = stats;
@@ -185,8 +187,10 @@ final class SqlWriter {
       }
       return;
     }
+    boolean jobsQueued = tx.anyJobsQueued();
+    long firstDeliveryQueued = tx.firstDeliveryQueued();
     try {
-      dialect.notifyQueued(tx.connection(), tx.anyJobsQueued(), tx.firstDeliveryQueued());
+      dialect.notifyQueued(tx.connection(), jobsQueued, firstDeliveryQueued); // the other nodes
       tx.connection().commit();
     } catch (Throwable e) {
       // a commit that failed may have happened (a connection lost in the middle): never re-run
@@ -195,6 +199,7 @@ final class SqlWriter {
       return;
     }
     tx.reset();
+    wakeups.committed(jobsQueued, firstDeliveryQueued); // this node
     stats.committed();
     failures.recovered();
     for (int j = 0; j < batch.size(); j++) {
@@ -252,7 +257,7 @@ final class SqlWriter {
     }
     lastConnectAttempt = now;
     try {
-      tx = new Tx(dialect.connect(false));
+      tx = new Tx(dialect.connect(false), dialect.batchReturnsKeys());
       LOG.info("{} store: write connection reopened", dialect.name());
       return true;
     } catch (SQLException e) {

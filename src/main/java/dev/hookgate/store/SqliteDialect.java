@@ -176,6 +176,11 @@ final class SqliteDialect implements Dialect {
   }
 
   @Override
+  public boolean batchReturnsKeys() {
+    return false;
+  }
+
+  @Override
   public boolean shared() {
     return false;
   }

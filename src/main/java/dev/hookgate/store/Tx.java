@@ -29,11 +29,99 @@ final class Tx {
   private final java.util.Set<String> prepared = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** The shared batches of this transaction, in the order they were first used. */
   private final Map<PreparedStatement, AfterBatch> batches = new LinkedHashMap<>();
+  /** Per shared batch that returns keys: who gets them, in the order their rows were added. */
+  private final Map<PreparedStatement, java.util.List<Ids>> keysWanted = new HashMap<>();
+  private final boolean batchReturnsKeys;
   private boolean jobsQueued;
   private long firstDeliveryQueued;
 
-  Tx(Connection connection) {
+  /**
+   * @param batchReturnsKeys whether the driver gives the generated keys of a JDBC batch (pgjdbc
+   *     does; sqlite-jdbc gives none)
+   */
+  Tx(Connection connection, boolean batchReturnsKeys) {
     this.connection = connection;
+    this.batchReturnsKeys = batchReturnsKeys;
+  }
+
+  /** Binds one row of an insert. */
+  @FunctionalInterface
+  interface RowBinder<R> {
+    void bind(PreparedStatement ps, R row) throws SQLException;
+  }
+
+  /** The generated ids of the rows one operation inserted, known before the transaction commits. */
+  static final class Ids {
+    private final long[] values;
+    private final java.util.function.LongConsumer onKnown;
+
+    private Ids(int n, java.util.function.LongConsumer onKnown) {
+      this.values = new long[n];
+      this.onKnown = onKnown;
+    }
+
+    /** The id of the i-th row; read it once the operation's future completed. */
+    long get(int i) {
+      return values[i];
+    }
+
+    private void known() {
+      if (values.length > 0) {
+        onKnown.accept(java.util.Arrays.stream(values).min().getAsLong());
+      }
+    }
+  }
+
+  /**
+   * Inserts rows and gives back their generated {@code id}s. Where a batch returns its keys
+   * (PostgreSQL), the rows join the transaction's shared batch of this statement (one round trip
+   * for every operation of the group commit) and the ids are filled in when it runs, before the
+   * commit; elsewhere (SQLite, in process) each row runs at once. {@code firstId} is told the
+   * smallest id then.
+   */
+  <R> Ids insertReturningIds(String sql, java.util.List<R> rows, RowBinder<R> binder,
+      java.util.function.LongConsumer firstId) throws SQLException {
+    Ids ids = new Ids(rows.size(), firstId);
+    if (batchReturnsKeys) {
+      PreparedStatement ps = batched(sql, true, this::distributeKeys);
+      for (R row : rows) {
+        binder.bind(ps, row);
+        ps.addBatch();
+      }
+      keysWanted.computeIfAbsent(ps, k -> new java.util.ArrayList<>()).add(ids);
+      return ids;
+    }
+    PreparedStatement ps = prepareReturningId(sql);
+    for (int i = 0; i < rows.size(); i++) {
+      binder.bind(ps, rows.get(i));
+      ps.executeUpdate();
+      try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+        if (!keys.next()) {
+          throw new SQLException("the driver gave no generated id for an inserted row");
+        }
+        ids.values[i] = keys.getLong(1);
+      }
+    }
+    ids.known();
+    return ids;
+  }
+
+  private void distributeKeys(PreparedStatement ran) throws SQLException {
+    java.util.List<Ids> wanted = keysWanted.remove(ran);
+    if (wanted == null) {
+      return;
+    }
+    try (java.sql.ResultSet keys = ran.getGeneratedKeys()) {
+      for (Ids ids : wanted) {
+        for (int i = 0; i < ids.values.length; i++) {
+          if (!keys.next()) {
+            throw new SQLException("the driver gave fewer generated ids than rows inserted");
+          }
+          ids.values[i] = keys.getLong(1);
+        }
+        ids.known();
+      }
+    }
   }
 
   Connection connection() {
@@ -120,6 +208,7 @@ final class Tx {
   void reset() {
     jobsQueued = false;
     firstDeliveryQueued = 0;
+    keysWanted.clear();
     for (PreparedStatement ps : batches.keySet()) {
       try {
         ps.clearBatch();

@@ -47,15 +47,15 @@ class JobDispatcherTest {
          "commands": {"report": {"token": "t", "concurrency": 2, "job": {"exec": ["sleep", "20"]}},
                       "echo": {"token": "t", "concurrency": 8, "job": {"template": "{{text}}"}}}}
         """), Map.of());
-    Services services = new Services(new AtomicReference<>(config), store, Clock.systemUTC(),
-        UUID.randomUUID().toString(), GatewayMetrics.create(), new AtomicBoolean(true));
-    Map<String, Message<JsonObject>> held = new HashMap<>();
+    Services services = Services.of(vertx, new AtomicReference<>(config), store, Clock.systemUTC(),
+        UUID.randomUUID().toString(), GatewayMetrics.create());
+    Map<String, Message<JobRecord>> held = new HashMap<>();
     List<String> handed = new ArrayList<>();
     AtomicBoolean firstReportEnded = new AtomicBoolean();
     Checkpoint quickOnes = test.checkpoint(4);
     Checkpoint waitedForTheFreedSlot = test.checkpoint();
-    vertx.eventBus().<JsonObject>consumer(Addresses.JOBS_RUN, m -> {
-      JobRecord job = JobMessages.decode(m.body());
+    vertx.eventBus().<JobRecord>consumer(Addresses.JOBS_RUN, m -> {
+      JobRecord job = m.body();
       handed.add(job.id());
       test.verify(() -> assertTrue(held.size() + 1 <= 2, "a job was handed over while both slots were busy: "
           + handed));
@@ -63,9 +63,8 @@ class JobDispatcherTest {
         held.put(job.id(), m);
         if (job.id().equals("r2")) {
           // both slots busy now: e5 is queued and must wait for r1's slot; the dispatcher is woken
-          // and then has more than its poll interval (1 s) to hand e5 over wrongly
-          enqueue(store, "e5", "echo").onSuccess(v -> vertx.eventBus().publish(Addresses.JOBS_READY, null))
-              .onSuccess(v -> vertx.setTimer(1500, t -> {
+          // (by the store, at commit) and then has more than its poll interval (1 s) to hand e5 over wrongly
+          enqueue(store, "e5", "echo").onSuccess(v -> vertx.setTimer(1500, t -> {
             firstReportEnded.set(true);
             held.remove("r1").reply(null);
           }));

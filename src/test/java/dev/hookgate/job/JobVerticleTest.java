@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,8 +41,8 @@ class JobVerticleTest {
           {"security": {"allow-short-secrets": true},
            "commands": {"deploy": {"token": "t", "rerun-after-crash": false, "job": {"template": "deployed"}}}}
           """), Map.of());
-      Services services = new Services(new AtomicReference<>(config), store, Clock.systemUTC(),
-          UUID.randomUUID().toString(), GatewayMetrics.create(), new AtomicBoolean(true));
+      Services services = Services.of(vertx, new AtomicReference<>(config), store, Clock.systemUTC(),
+          UUID.randomUUID().toString(), GatewayMetrics.create());
       vertx.deployVerticle(() -> new JobVerticle(services),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)).await(10, TimeUnit.SECONDS);
       store.enqueueJob(new NewJob("j1", "deploy", Map.of("text", "prod"), "https://chat.example/hooks/commands/x",
@@ -53,7 +52,7 @@ class JobVerticleTest {
       JobRecord again = store.claimJobs(Map.of("deploy", 1), "node-b", 3_000, 33_000).await(10, TimeUnit.SECONDS).get(0);
       assertEquals(2, again.attempts());
 
-      vertx.eventBus().request(Addresses.JOBS_RUN, JobMessages.encode(again)).await(10, TimeUnit.SECONDS);
+      vertx.eventBus().request(Addresses.JOBS_RUN, again).await(10, TimeUnit.SECONDS);
 
       JobRecord after = store.job("j1").await(10, TimeUnit.SECONDS).orElseThrow();
       assertEquals(JobState.INTERRUPTED, after.state());
