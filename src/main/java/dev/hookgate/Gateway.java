@@ -1,12 +1,11 @@
 package dev.hookgate;
 
-import dev.hookgate.config.CommandConfig;
 import dev.hookgate.config.GatewayConfig;
 import dev.hookgate.delivery.DeliveryVerticle;
 import dev.hookgate.http.HttpVerticle;
 import dev.hookgate.job.JobDispatcher;
 import dev.hookgate.job.JobVerticle;
-import dev.hookgate.job.Replies;
+import dev.hookgate.job.Interruption;
 import dev.hookgate.job.ScheduleVerticle;
 import dev.hookgate.store.JobRecord;
 import dev.hookgate.store.NewDelivery;
@@ -181,18 +180,11 @@ public final class Gateway {
   }
 
   private static java.util.function.Function<String, Boolean> rerunAfterCrash(GatewayConfig config) {
-    return name -> {
-      return config.runnable(name).map(CommandConfig::rerunAfterCrash).orElse(true);
-    };
+    return command -> Interruption.rerun(config, command);
   }
 
   private static List<NewDelivery> interruptedNotice(GatewayConfig config, JobRecord job, long now) {
-    CommandConfig c = config.runnable(job.command()).orElse(null);
-    if (c == null) {
-      return List.of();
-    }
-    return Replies.failure(c, job, "it was interrupted by a restart of the gateway and is not re-run "
-        + "(rerun-after-crash: false)", "", config.responseUrl().maxPostChars(), now);
+    return Interruption.notice(config, job, now);
   }
 
   public int port() {

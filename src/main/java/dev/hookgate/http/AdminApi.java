@@ -35,9 +35,11 @@ final class AdminApi {
   static final int MAX_TEXT = 500;
 
   private final Services services;
+  private final AuthThrottleGuard throttle;
 
-  AdminApi(Services services) {
+  AdminApi(Services services, AuthThrottleGuard throttle) {
     this.services = services;
+    this.throttle = throttle;
   }
 
   /** Registers {@code /api/*} and {@code /admin/*} on the router. */
@@ -74,8 +76,9 @@ final class AdminApi {
     ctx.next();
   }
 
+  /** The admin token ({@code Authorization: Bearer}), checked once per request; failures go through the throttle. */
   private void authenticate(RoutingContext ctx) {
-    Optional<String> expected = token();
+    Optional<String> expected = Exchange.of(ctx).config().admin().token().filter(t -> !t.isBlank());
     if (expected.isEmpty()) {
       enabled(ctx);
       return;
@@ -86,9 +89,14 @@ final class AdminApi {
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       presented = header.substring(7).trim();
     }
-    if (presented == null || presented.isEmpty()) {
+    boolean missing = presented == null || presented.isEmpty();
+    boolean authentic = !missing && TokenCheck.matches(expected.get(), presented);
+    if (!throttle.admit(ctx, authentic)) {
+      return; // the throttle answered 429
+    }
+    if (missing) {
       ErrorReplies.send(ctx, 401, "unauthorized", "missing admin token (Authorization: Bearer <admin.token>)");
-    } else if (!TokenCheck.matches(expected.get(), presented)) {
+    } else if (!authentic) {
       LOG.warn("admin API: invalid token from {}", ctx.request().remoteAddress());
       ErrorReplies.send(ctx, 401, "unauthorized", "invalid admin token");
     } else {

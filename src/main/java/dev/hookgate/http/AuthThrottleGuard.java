@@ -1,9 +1,7 @@
 package dev.hookgate.http;
 
 import dev.hookgate.ops.GatewayMetrics;
-import dev.hookgate.protocol.TokenCheck;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,20 +48,5 @@ final class AuthThrottleGuard {
           + "the minute passes", ex.client(), limit);
     }
     return true;
-  }
-
-  /** The router handler in front of {@code /api/*}: the admin token ({@code Authorization: Bearer}). */
-  void admin(RoutingContext ctx) {
-    Optional<String> expected = Exchange.of(ctx).config().admin().token().filter(t -> !t.isBlank());
-    if (expected.isEmpty()) {
-      ctx.next(); // the admin API is disabled: nothing to authenticate, the API answers 404
-      return;
-    }
-    String header = ctx.request().getHeader("Authorization");
-    boolean authentic = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-        && TokenCheck.matches(expected.get(), header.substring(7).trim());
-    if (admit(ctx, authentic)) {
-      ctx.next();
-    }
   }
 }

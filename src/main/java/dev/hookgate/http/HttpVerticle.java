@@ -55,8 +55,7 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/hooks/:key").handler(body).handler(hooks::handle).failureHandler(hooks::failed);
     router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(GatewayHealth.checks(vertx, services)));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
-    router.route("/api/*").handler(throttle::admin);
-    new AdminApi(services).mount(router);
+    new AdminApi(services, throttle).mount(router);
     router.route().last().handler(ctx -> ErrorReplies.send(ctx, 404, "not_found", "no such endpoint"));
     router.route().failureHandler(RouterFailures::handle);
 

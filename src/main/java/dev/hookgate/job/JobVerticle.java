@@ -92,11 +92,10 @@ public final class JobVerticle extends VerticleBase {
     if (command == null) {
       return finish(job, JobState.FAILED, "command removed from the config", List.of(), started);
     }
-    if (job.attempts() > 1 && !command.rerunAfterCrash()) {
+    if (Interruption.refused(command, job)) {
       // taken back from a node or a run that stopped, however it came back: not re-run, the user is told
-      String reason = "it was interrupted (the gateway running it stopped) and is not re-run (rerun-after-crash: false)";
-      return finish(job, JobState.INTERRUPTED, reason, Replies.failure(command, job, reason, "",
-              services.config().responseUrl().maxPostChars(), started), started);
+      return finish(job, JobState.INTERRUPTED, Interruption.REASON,
+          Interruption.notice(services.config(), job, started), started);
     }
     ProgressPosts progress = progressOf(job);
     return run(command, job, progress)

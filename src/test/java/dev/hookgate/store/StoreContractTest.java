@@ -718,6 +718,97 @@ public abstract class StoreContractTest {
     assertFalse(await(store.tryUseResponseUrl("j1", 7_000, LIFETIME, 5)));
   }
 
+  // ================================================================== work stored leased to the node that wrote it
+
+  @Test
+  void a_job_accepted_with_a_free_slot_is_stored_running_leased_to_that_node_and_never_claimed() {
+    EnqueueResult result = await(store.enqueueJob(newJob("j1", "deploy", 1_000), 10, new Lease("node-a", 31_000)));
+
+    JobRecord started = assertInstanceOf(EnqueueResult.Started.class, result).job();
+    assertEquals(JobState.RUNNING, started.state());
+    assertEquals(1, started.attempts());
+    assertEquals(Map.of("text", "prod now", "user_name", "alice", "channel_id", "c1"), started.request());
+    assertEquals(JobState.RUNNING, await(store.job("j1")).orElseThrow().state());
+    assertEquals(List.of(), await(store.claimJobs(Map.of("deploy", 5), "node-b", 2_000, 32_000)),
+        "a job leased to a live node is not claimed");
+    // its lease expired (its node stopped): a claim takes it back, second attempt
+    assertEquals(2, await(store.claimJobs(Map.of("deploy", 5), "node-b", 31_001, 61_000)).get(0).attempts());
+  }
+
+  @Test
+  void a_job_is_queued_behind_waiting_jobs_of_its_command_even_with_a_free_slot() {
+    await(store.enqueueJob(newJob("first", "deploy", 1_000), 10));
+
+    assertEquals(new EnqueueResult.Accepted("second"),
+        await(store.enqueueJob(newJob("second", "deploy", 2_000), 10, new Lease("node-a", 31_000))));
+    assertInstanceOf(EnqueueResult.Started.class,
+        await(store.enqueueJob(newJob("other", "status", 2_000), 10, new Lease("node-a", 31_000))));
+    assertEquals(List.of("first", "second"),
+        await(store.claimJobs(Map.of("deploy", 5), "node-a", 3_000, 33_000)).stream().map(JobRecord::id).toList());
+  }
+
+  @Test
+  void a_result_stored_with_a_lease_holds_its_replies_leased_with_ids_and_takes_the_first_use() {
+    await(store.enqueueJob(newJob("j1", "deploy", 1_000), 10, new Lease("node-a", 31_000)));
+    NewDelivery one = NewDelivery.toResponseUrl(responseUrlOf("j1"), "ops", "j1", HELLO, 2_000);
+    NewDelivery two = NewDelivery.toResponseUrl(responseUrlOf("j1"), "ops", "j1", ChatMessage.text("in_channel", "2"),
+        2_000);
+
+    FinishedJob finished = await(store.finishJob("j1", JobState.SUCCEEDED, "ok", 2_000, List.of(one, two),
+        new Lease("node-a", 32_000)));
+
+    assertTrue(finished.firstUseTaken());
+    assertEquals(2, finished.replies().size());
+    assertTrue(finished.replies().get(0).id() < finished.replies().get(1).id());
+    assertEquals(List.of("hello", "2"), finished.replies().stream().map(d -> d.message().text()).toList());
+    assertEquals(Set.copyOf(ids(finished.replies())), Set.copyOf(ids(await(store.deliveries(DeliveryState.PENDING, 10)))));
+    assertEquals(JobState.SUCCEEDED, await(store.job("j1")).orElseThrow().state());
+    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 100, 100, "node-b", 3_000, 33_000, -1)),
+        "replies leased to a live node are not claimed");
+    for (int use = 2; use <= 5; use++) {
+      assertTrue(await(store.tryUseResponseUrl("j1", 3_000, LIFETIME, 5)), "use " + use);
+    }
+    assertFalse(await(store.tryUseResponseUrl("j1", 3_000, LIFETIME, 5)), "the result took the first of 5 uses");
+    // the node stopped before posting them: once the lease is over, any claim takes them
+    assertEquals(ids(finished.replies()),
+        ids(await(store.claimDeliveries(List.of(), 100, 100, "node-b", 32_001, 62_000, -1))));
+  }
+
+  @Test
+  void a_result_takes_no_use_of_a_spent_or_expired_response_url() {
+    await(store.enqueueJob(newJob("j1", "deploy", 1_000), 10));
+    for (int use = 1; use <= 5; use++) {
+      await(store.tryUseResponseUrl("j1", 2_000, LIFETIME, 5));
+    }
+    NewDelivery reply = NewDelivery.toResponseUrl(responseUrlOf("j1"), "ops", "j1", HELLO, 2_000);
+    assertFalse(await(store.finishJob("j1", JobState.SUCCEEDED, "ok", 2_000, List.of(reply),
+        new Lease("node-a", 32_000))).firstUseTaken());
+
+    await(store.enqueueJob(newJob("old", "deploy", 1_000), 10));
+    NewDelivery late = NewDelivery.toResponseUrl(responseUrlOf("old"), "ops", "old", HELLO, 1_000 + LIFETIME + 1);
+    assertFalse(await(store.finishJob("old", JobState.SUCCEEDED, "ok", 1_000 + LIFETIME + 1, List.of(late),
+        new Lease("node-a", 1_000 + LIFETIME + 30_000))).firstUseTaken());
+  }
+
+  @Test
+  void deliveries_stored_with_a_lease_come_back_with_their_ids_and_are_not_claimed_while_it_lasts() {
+    Queued queued = await(store.enqueueDeliveries(List.of(dest("ops", 100), dest("ops", 100)), "hook:alerts", "k1",
+        MINUTE, new Lease("node-a", 30_100)));
+
+    assertTrue(queued.fresh());
+    assertEquals(2, queued.leased().size());
+    assertEquals(Set.copyOf(ids(queued.leased())), Set.copyOf(ids(await(store.deliveries(DeliveryState.PENDING, 10)))));
+    assertEquals(List.of(), await(store.claimDeliveries(List.of(), 100, 100, "node-b", 200, 30_200, -1)));
+    Queued repeat = await(store.enqueueDeliveries(List.of(dest("ops", 200)), "hook:alerts", "k1", MINUTE,
+        new Lease("node-a", 30_200)));
+    assertFalse(repeat.fresh());
+    assertEquals(List.of(), repeat.leased());
+    // without a lease they are queued for a claim, as before
+    Queued forClaim = await(store.enqueueDeliveries(List.of(dest("ops", 300)), null, null, 0, null));
+    assertEquals(List.of(), forClaim.leased());
+    assertEquals(1, await(store.claimDeliveries(List.of(), 100, 100, "node-b", 300, 30_300, -1)).size());
+  }
+
   // ================================================================== group commit, failures, durability
 
   @Test
