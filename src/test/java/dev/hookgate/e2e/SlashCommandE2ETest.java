@@ -214,6 +214,55 @@ class SlashCommandE2ETest {
   }
 
   @Test
+  void eachReplyLeavesFromMemoryOnceWithThreeStoreOperationsPerCommandAndNoUseCommittedBeforeItsPost()
+      throws Exception {
+    try (TestGateway own = TestGateway.start("""
+        store: {path: "${DB}"}
+        security: {allow-short-secrets: true}
+        response-url: {allowed-hosts: ["http://127.0.0.1:%d"]}
+        commands:
+          echo:
+            token: %s
+            job: {template: "## Commande reçue!\\nPayload : {{text}}"}
+            reply: {response-type: in_channel}
+        """.formatted(chat.port(), TOKEN))) {
+      dev.hookgate.store.StoreStats stats = ((dev.hookgate.store.SqlStore) own.gateway().services().store()).stats();
+      Map<String, Long> before = operations(stats);
+      List<String> urls = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        String url = chat.issueResponseUrl();
+        urls.add(url);
+        assertEquals(200, own.postForm("/commands/echo", mattermostForm("echo", "run " + i, url),
+            "Authorization", "Token " + TOKEN).statusCode());
+      }
+      await("20 replies recorded as delivered", 10_000,
+          () -> operations(stats).get("markDelivered") - before.get("markDelivered") >= 20);
+      for (int i = 0; i < urls.size(); i++) {
+        List<FakeChatServer.Post> posts = awaitPosts(urls.get(i), 1);
+        assertEquals(1, posts.size(), "one post per response_url");
+        assertTrue(posts.get(0).text().contains("run " + i), posts.get(0).text());
+      }
+      Map<String, Long> delta = new TreeMap<>();
+      operations(stats).forEach((op, n) -> {
+        if (n - before.get(op) > 0) {
+          delta.put(op, n - before.get(op));
+        }
+      });
+      assertEquals(20, delta.get("enqueueJob"), delta.toString());
+      assertEquals(20, delta.get("finishJob"), delta.toString());
+      assertEquals(20, delta.get("markDelivered"), delta.toString());
+      assertEquals(null, delta.get("tryUseResponseUrl"), "the first use is taken with the result: " + delta);
+      assertEquals(null, delta.get("enqueueDeliveries"), "the reply is stored with the result: " + delta);
+    }
+  }
+
+  private static Map<String, Long> operations(dev.hookgate.store.StoreStats stats) {
+    Map<String, Long> ops = new TreeMap<>();
+    dev.hookgate.store.StoreStats.WRITES.forEach(op -> ops.put(op, stats.operations(op)));
+    return ops;
+  }
+
+  @Test
   void getCommandCarriesItsFieldsInTheQueryString() throws Exception {
     String responseUrl = chat.issueResponseUrl();
     HttpResponse<String> ack = gw.get("/commands/echo?" + mattermostForm("echo", "via get", responseUrl));
