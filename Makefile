@@ -13,14 +13,14 @@ jar: $(JAR)
 
 ## run the gateway with conf/hookgate.yaml (builds the jar if needed)
 run: $(JAR)
-	java -jar $(JAR) --config conf/hookgate.yaml
+	java @conf/jvm.options -jar $(JAR) --config conf/hookgate.yaml
 
 ## the gateway with conf/demo.yaml on :8080 and a local chat preview on :8065 (http://127.0.0.1:8065/)
 ## that prints and shows every post; HOOKGATE_HTTP_PORT / HOOKGATE_DEMO_CHAT_PORT move them
 demo: $(JAR)
 	@java -cp $(JAR) dev.hookgate.demo.ChatPreview & preview=$$!; \
 	trap 'kill $$preview 2>/dev/null' EXIT INT TERM; \
-	java -jar $(JAR) --config conf/demo.yaml
+	java @conf/jvm.options -jar $(JAR) --config conf/demo.yaml
 
 ## every test: unit, component, end-to-end against the fat jar (under CI=true, browser-deps first)
 test: $(if $(filter true,$(CI)),browser-deps)

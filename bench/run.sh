@@ -215,7 +215,7 @@ ops_per() {
 # baseline MODE: starts a baseline server; its base URL in BASE, pid in BASE_PID
 baseline() {
   rm -f "$WORK/$1.port"
-  java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Baseline "$1" 0 "$WORK/$1.port" "$WORK/$1.db" \
+  java "@$ROOT/conf/jvm.options" "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Baseline "$1" 0 "$WORK/$1.port" "$WORK/$1.db" \
     >"$WORK/baseline-$1.log" 2>&1 &
   BASE_PID=$!; PIDS+=("$BASE_PID")
   BASE=http://127.0.0.1:$(wait_port_file "$WORK/$1.port" "$BASE_PID" "baseline $1")
@@ -325,7 +325,7 @@ gateway() {
   # no HOOKGATE_* variable of the caller's environment may override the bench config
   mapfile -t UNSET < <(env | sed -n 's/^\(HOOKGATE_[A-Za-z0-9_]*\)=.*/-u\n\1/p')
   (cd "$WORK" && exec env "${UNSET[@]}" HOOKGATE_LOG_LEVEL="${BENCH_LOG_LEVEL:-INFO}" HOOKGATE_STORE_PATH="$2" \
-    java "${JAVA_OPTS[@]}" -jar "$ROOT/$JAR" --config "$WORK/hookgate.yaml") >>"$WORK/gateway-$name.log" 2>&1 &
+    java "@$ROOT/conf/jvm.options" "${JAVA_OPTS[@]}" -jar "$ROOT/$JAR" --config "$WORK/hookgate.yaml") >>"$WORK/gateway-$name.log" 2>&1 &
   GW_PID=$!; PIDS+=("$GW_PID")
   for _ in $(seq 1 600); do # poll /health, 60 s at most
     curl -fsS -o /dev/null --max-time 2 "$GW/health" 2>/dev/null && break
