@@ -45,7 +45,7 @@ class JobDispatcherTest {
         {"security": {"allow-short-secrets": true},
          "jobs": {"worker-instances": 2},
          "commands": {"report": {"token": "t", "concurrency": 2, "job": {"exec": ["sleep", "20"]}},
-                      "echo": {"token": "t", "concurrency": 8, "job": {"template": "{{text}}"}}}}
+                      "echo": {"token": "t", "concurrency": 8, "job": {"http": {"url": "https://api.example.org/echo"}}}}}
         """), Map.of());
     Services services = Services.of(vertx, new AtomicReference<>(config), store, Clock.systemUTC(),
         UUID.randomUUID().toString(), GatewayMetrics.create());

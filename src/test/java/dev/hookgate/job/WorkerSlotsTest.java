@@ -1,6 +1,8 @@
 package dev.hookgate.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hookgate.config.CommandConfig;
 import dev.hookgate.config.ConfigLoader;
@@ -16,7 +18,7 @@ class WorkerSlotsTest {
   static final List<CommandConfig> COMMANDS = ConfigLoader.resolve(new JsonObject("""
       {"security": {"allow-short-secrets": true},
        "commands": {"report": {"token": "t", "concurrency": 1, "job": {"exec": ["sleep", "20"]}},
-                    "echo": {"token": "t", "concurrency": 8, "job": {"template": "{{text}}"}}}}
+                    "echo": {"token": "t", "concurrency": 8, "job": {"http": {"url": "https://api.example.org/echo"}}}}}
       """), Map.of()).runnables().stream().toList();
 
   static JobRecord job(String id, String command) {
@@ -61,7 +63,7 @@ class WorkerSlotsTest {
     List<CommandConfig> commands = ConfigLoader.resolve(new JsonObject("""
         {"security": {"allow-short-secrets": true},
          "commands": {"deploy": {"token": "t", "concurrency": 2, "rerun-after-crash": false, "job": {"exec": ["true"]}},
-                      "echo": {"token": "t", "concurrency": 8, "job": {"template": "{{text}}"}}}}
+                      "echo": {"token": "t", "concurrency": 8, "job": {"http": {"url": "https://api.example.org/echo"}}}}}
         """), Map.of()).runnables().stream().toList();
     WorkerSlots slots = new WorkerSlots();
     // a job claimed counts as interrupted if the node dies, started or not: none waits claimed
@@ -81,5 +83,28 @@ class WorkerSlotsTest {
     assertEquals(List.of(), slots.admit(List.of(job("e4", "echo")), COMMANDS, 3), "three slots, three run");
     assertEquals(List.of(), slots.release("e1", COMMANDS, 2), "two run, two allowed now");
     assertEquals(List.of(job("e4", "echo")), slots.release("e2", COMMANDS, 2));
+  }
+
+  @Test
+  void aTemplateJobTakesNoSlotAndStartsAtOnceUnlessJobsOfItsCommandWaitAhead() {
+    List<CommandConfig> commands = ConfigLoader.resolve(new JsonObject("""
+        {"security": {"allow-short-secrets": true},
+         "commands": {"report": {"token": "t", "concurrency": 1, "job": {"exec": ["sleep", "20"]}},
+                      "hello": {"token": "t", "concurrency": 1, "job": {"template": "hi {{text}}"}}}}
+        """), Map.of()).runnables().stream().toList();
+    CommandConfig report = commands.stream().filter(c -> c.name().equals("report")).findFirst().orElseThrow();
+    CommandConfig hello = commands.stream().filter(c -> c.name().equals("hello")).findFirst().orElseThrow();
+    WorkerSlots slots = new WorkerSlots();
+
+    assertTrue(slots.reserve("r1", report, 1));
+    assertFalse(slots.reserve("r2", report, 1), "the one slot is busy");
+    assertTrue(slots.reserve("h1", hello, 1), "a template job renders at once: no slot");
+    assertTrue(slots.reserve("h2", hello, 1), "nor its command's concurrency");
+    assertEquals(4 - 1, slots.running(), "three run: one report, two templates");
+    // claimed from the queue, template jobs start at once whatever the slots
+    assertEquals(List.of(job("h3", "hello")), slots.admit(List.of(job("h3", "hello"), job("r3", "report")), commands, 1));
+    assertFalse(slots.reserve("r4", report, 1), "a report claimed ahead waits: a new one goes behind it");
+    assertEquals(List.of(), slots.release("h1", commands, 1), "a template job frees no slot");
+    assertEquals(List.of(job("r3", "report")), slots.release("r1", commands, 1));
   }
 }
