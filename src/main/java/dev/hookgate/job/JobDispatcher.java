@@ -34,6 +34,8 @@ public final class JobDispatcher extends VerticleBase {
   private boolean stopping;
   /** Whether the store may hold jobs to claim; false once a claim found fewer than it asked for. */
   private boolean mayHaveQueued = true;
+  /** Jobs were queued since the running claim read the queue. */
+  private boolean queuedSinceClaim;
   private long lastClaim;
 
   public JobDispatcher(Services services) {
@@ -92,6 +94,7 @@ public final class JobDispatcher extends VerticleBase {
   /** Jobs may have been queued (or leases expired): claim. */
   private void queued() {
     mayHaveQueued = true;
+    queuedSinceClaim = true;
     pump();
   }
 
@@ -117,12 +120,13 @@ public final class JobDispatcher extends VerticleBase {
     }
     claiming = true;
     again = false;
+    queuedSinceClaim = false;
     lastClaim = now;
     services.jobQueue().claimJobs(capacity, services.nodeId(), now, now + services.config().store().lease().toMillis())
         .onComplete(r -> {
           claiming = false;
           if (r.succeeded()) {
-            if (!again && drained(capacity, r.result())) {
+            if (!queuedSinceClaim && drained(capacity, r.result())) {
               mayHaveQueued = false; // empty until a commit queues more
             }
             launcher.claimed(r.result());
