@@ -1,15 +1,23 @@
-# hookgate: make run | make demo | make test | make jar | make bench | make check-config | make browser-deps
+# hookgate: make run | make demo | make test | make jar | make deb | make bench | make check-config | make browser-deps
 MVN ?= mvn -B -ntp
 JAR := target/hookgate.jar
 SOURCES := $(shell find src conf -path src/test/browser/node_modules -prune -o -type f -print 2>/dev/null) pom.xml
 BROWSER_MODULES := src/test/browser/node_modules/.package-lock.json
 
-.PHONY: run demo test jar bench bench-pg check-config clean browser-deps
+.PHONY: run demo test jar deb deb-check bench bench-pg check-config clean browser-deps
 
 $(JAR): $(SOURCES)
 	$(MVN) -DskipTests package
 
 jar: $(JAR)
+
+## the Debian package target/hookgate_<version>_<arch>.deb (dpkg-deb; see README "Install the Debian package")
+deb: $(JAR)
+	packaging/deb/build.sh
+
+## as root on a Debian machine: installs the package with apt-get, runs it, removes and purges it (CI runs it)
+deb-check: deb
+	packaging/deb/check.sh
 
 ## run the gateway with conf/hookgate.yaml (builds the jar if needed)
 run: $(JAR)
