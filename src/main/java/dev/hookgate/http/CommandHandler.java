@@ -128,6 +128,7 @@ final class CommandHandler {
           Map<String, Object> scope = new HashMap<>(request);
           scope.put("job_id", jobId);
           replyEphemeral(ctx, Templates.render(command.ack(), scope));
+          services.metrics().commandAck(command.name(), Exchange.of(ctx).sinceArrival());
           ctx.vertx().eventBus().publish(Addresses.JOBS_READY, null);
         })
         .onFailure(e -> {

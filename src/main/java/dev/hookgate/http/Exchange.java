@@ -5,7 +5,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What one request carries from handler to handler: the config as it was when the request arrived
- * (a reload meanwhile never mixes two configs within a request) and the client's throttle key. The
+ * (a reload meanwhile never mixes two configs within a request), the client's throttle key and
+ * the time of its arrival. The
  * only entry a request puts on its routing context, under one typed accessor.
  */
 final class Exchange {
@@ -13,6 +14,7 @@ final class Exchange {
 
   private final GatewayConfig config;
   private final String client;
+  private final long arrivedNanos = System.nanoTime();
 
   private Exchange(GatewayConfig config, String client) {
     this.config = config;
@@ -35,6 +37,11 @@ final class Exchange {
 
   GatewayConfig config() {
     return config;
+  }
+
+  /** How long ago the request arrived (its first handler ran). */
+  java.time.Duration sinceArrival() {
+    return java.time.Duration.ofNanos(System.nanoTime() - arrivedNanos);
   }
 
   /** The address the auth-failure throttle counts this client under. */

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
@@ -53,7 +54,8 @@ public final class HttpVerticle extends VerticleBase {
     // Content-Type is a form or multipart
     router.get("/commands/:name").handler(commands::handle);
     router.post("/hooks/:key").handler(body).handler(hooks::handle).failureHandler(hooks::failed);
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(GatewayHealth.checks(vertx, services)));
+    router.route("/health").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(HealthCheckHandler.createWithHealthChecks(GatewayHealth.checks(vertx, services)));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     router.route("/api/*").handler(throttle::admin);
     new AdminApi(services).mount(router);
