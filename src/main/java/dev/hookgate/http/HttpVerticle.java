@@ -49,6 +49,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(ctx -> Exchange.begin(ctx, services.config()));
     router.route().handler(RouterFailures::requireDecodableUrl);
     router.route().handler(slow);
+    CommandRefusals commandRefusals = (CommandRefusals) vertx.sharedData().<String, Object>getLocalMap(SHARED_MAP)
+        .computeIfAbsent("command-refusals", k -> new CommandRefusals(services.clock()::millis));
+    router.route("/commands/:name").method(HttpMethod.POST).method(HttpMethod.GET).handler(commandRefusals::watch);
     router.post("/commands/:name").handler(body).handler(commands::handle);
     // no BodyHandler on GET: a GET reads its query only, and BodyHandler throws (500) on a GET whose
     // Content-Type is a form or multipart
