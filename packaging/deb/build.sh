@@ -23,9 +23,7 @@ case " $jvm_options " in *" -XX:+ExitOnOutOfMemoryError "*) ;; *) jvm_options="$
 root=target/deb/root
 rm -rf target/deb && mkdir -p "$root/DEBIAN"
 install -D -m 0644 "$jar" "$root/opt/hookgate/hookgate.jar"
-if [ -f target/hookgate.jsa ]; then   # the AppCDS archive of the build (bench/start.sh, make jar)
-  install -D -m 0644 target/hookgate.jsa "$root/opt/hookgate/hookgate.jsa"
-fi
+install -D -m 0755 packaging/cds-archive.sh "$root/opt/hookgate/cds-archive.sh"   # run by postinst
 install -D -m 0755 conf/scripts/report.sh "$root/opt/hookgate/conf/scripts/report.sh"
 install -D -m 0644 README.md "$root/opt/hookgate/README.md"
 install -D -m 0644 LICENSE "$root/usr/share/doc/hookgate/copyright"

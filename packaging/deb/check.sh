@@ -22,6 +22,7 @@ dpkg-query -W -f='${Conffiles}\n' hookgate | grep -q '/etc/hookgate/hookgate.yam
 grep -q '^ExecStart=/usr/bin/hookgate --config /etc/hookgate/hookgate.yaml$' /lib/systemd/system/hookgate.service \
   || fail "the unit does not run the launcher"
 grep -q -- '-XX:+ExitOnOutOfMemoryError' /usr/bin/hookgate || fail "the launcher lacks -XX:+ExitOnOutOfMemoryError"
+[ -s /opt/hookgate/hookgate.jsa ] || fail "postinst made no AppCDS archive"
 
 # the service as systemd would run it (no systemd here, maybe): its user, the unit's environment, its
 # working directory, the installed config (127.0.0.1; the port moved to a free one: 8080 may be taken
@@ -45,6 +46,7 @@ kill -TERM "$pid"
 status=0; wait "$pid" || status=$?
 cat "$log"
 [ "$status" = 0 ] || fail "SIGTERM: exit status $status"
+! grep -q '\[warning\]\[cds' "$log" || fail "the launcher's AppCDS archive does not fit the installed jar"
 [ -s /var/lib/hookgate/hookgate.db ] || fail "no store in /var/lib/hookgate"
 
 # an upgrade (the same package again: dpkg runs the same scripts) keeps a locally edited config
@@ -54,7 +56,7 @@ tail -1 /etc/hookgate/hookgate.yaml | grep -q '^# edited here$' || fail "the upg
 [ -s /var/lib/hookgate/hookgate.db ] || fail "the upgrade lost the store"
 
 apt-get remove -y hookgate
-[ ! -e /usr/bin/hookgate ] || fail "remove left /usr/bin/hookgate"
+[ ! -e /usr/bin/hookgate ] && [ ! -e /opt/hookgate/hookgate.jsa ] || fail "remove left /usr/bin/hookgate or the archive"
 [ -e /etc/hookgate/hookgate.yaml ] && [ -d /var/lib/hookgate ] || fail "remove must keep the config and the store"
 apt-get purge -y hookgate
 [ ! -e /etc/hookgate ] && [ ! -e /var/lib/hookgate ] || fail "purge left /etc/hookgate or /var/lib/hookgate"

@@ -104,7 +104,6 @@ public final class Main {
     }
     LOG.info("hookgate {} starting (Java {}, pid {}), config {} loaded", BuildInfo.version(),
         Runtime.version().feature(), ProcessHandle.current().pid(), path);
-    metrics.bindJvmAndProcess();
     metrics.declare(config);
     Gateway gateway;
     try {
@@ -115,6 +114,7 @@ public final class Main {
       System.exit(1);
       return;
     }
+    metrics.bindJvmAndProcess(); // once listening: the first requests do not wait for the JVM's meters
     ConfigReloader reloader = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))
         ? ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS,
             metrics::declare)
