@@ -1,4 +1,4 @@
-# hookgate: make run | make demo | make test | make jar | make deb | make bench | make check-config | make browser-deps
+# hookgate: make run | make demo | make test | make jar | make deb | make bench | make bench-start | make check-config | make browser-deps
 MVN ?= mvn -B -ntp
 JAR := target/hookgate.jar
 # the AppCDS archive of the jar (a training run, packaging/cds-archive.sh): classes mapped, not loaded one by one
