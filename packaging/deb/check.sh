@@ -8,7 +8,9 @@ if dpkg -s hookgate >/dev/null 2>&1; then
   echo "hookgate is already installed here: not touching it" >&2; exit 1
 fi
 trap 'apt-get purge -y hookgate >/dev/null 2>&1 || true' EXIT
-DEBIAN_FRONTEND=noninteractive apt-get install -y "./$deb"
+# a fresh machine may have no package lists yet (the Java runtime the package depends on comes from them)
+DEBIAN_FRONTEND=noninteractive apt-get install -y "./$deb" \
+  || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "./$deb"; }
 
 command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl
 fail() { echo "deb-check: $*" >&2; exit 1; }
