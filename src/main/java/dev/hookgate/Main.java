@@ -104,7 +104,6 @@ public final class Main {
     }
     LOG.info("hookgate {} starting (Java {}, pid {}), config {} loaded", BuildInfo.version(),
         Runtime.version().feature(), ProcessHandle.current().pid(), path);
-    metrics.bindJvmAndProcess();
     metrics.declare(config);
     Gateway gateway;
     try {
@@ -115,19 +114,18 @@ public final class Main {
       System.exit(1);
       return;
     }
-    if (java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))) {
-      ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS,
-          metrics::declare);
-    }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("stopping");
-      try {
-        gateway.close().await(gateway.services().config().shutdown().grace().toSeconds() + 30, TimeUnit.SECONDS);
-        LOG.info("stopped");
-      } catch (Exception e) {
-        LOG.warn("unclean stop: {}", e.getMessage());
+    metrics.bindJvmAndProcess(); // once listening: the first requests do not wait for the JVM's meters
+    ConfigReloader reloader = java.nio.file.Files.isRegularFile(java.nio.file.Path.of(path))
+        ? ConfigReloader.start(vertx, path, System.getenv(), gateway.services().configRef(), RELOAD_SCAN_MS,
+            metrics::declare)
+        : null;
+    GracefulStop stop = new GracefulStop(() -> {
+      if (reloader != null) {
+        reloader.stop();
       }
-    }, "hookgate-shutdown"));
+      return gateway.close();
+    }, () -> gateway.services().config().shutdown().grace().toSeconds() + 30);
+    stop.onSignals();
   }
 
   private static void usage(String problem) {

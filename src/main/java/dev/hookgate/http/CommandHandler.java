@@ -142,6 +142,7 @@ final class CommandHandler {
           Map<String, Object> scope = new HashMap<>(job.request());
           scope.put("job_id", jobId);
           replyEphemeral(ctx, Templates.render(command.ack(), scope));
+          services.metrics().commandAck(command.name(), Exchange.of(ctx).sinceArrival());
         })
         .onFailure(e -> {
           if (slot) {

@@ -18,6 +18,7 @@ final class ErrorReplies {
 
   /** An error with a hookgate code; on the relay the code becomes an id in Mattermost's form. */
   static Future<Void> send(RoutingContext ctx, int status, String code, String message) {
+    Exchange.refused(ctx, message);
     return answer(ctx, status, body(ctx.request().path(), status, code, message));
   }
 

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +49,16 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(ctx -> Exchange.begin(ctx, services.config()));
     router.route().handler(RouterFailures::requireDecodableUrl);
     router.route().handler(slow);
+    CommandRefusals commandRefusals = (CommandRefusals) vertx.sharedData().<String, Object>getLocalMap(SHARED_MAP)
+        .computeIfAbsent("command-refusals", k -> new CommandRefusals(services.clock()::millis));
+    router.route("/commands/:name").method(HttpMethod.POST).method(HttpMethod.GET).handler(commandRefusals::watch);
     router.post("/commands/:name").handler(body).handler(commands::handle);
     // no BodyHandler on GET: a GET reads its query only, and BodyHandler throws (500) on a GET whose
     // Content-Type is a form or multipart
     router.get("/commands/:name").handler(commands::handle);
     router.post("/hooks/:key").handler(body).handler(hooks::handle).failureHandler(hooks::failed);
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(GatewayHealth.checks(vertx, services)));
+    router.route("/health").method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(HealthCheckHandler.createWithHealthChecks(GatewayHealth.checks(vertx, services)));
     router.get("/metrics").handler(PrometheusScrapingHandler.create(services.metrics().registry()));
     new AdminApi(services, throttle).mount(router);
     router.route().last().handler(ctx -> ErrorReplies.send(ctx, 404, "not_found", "no such endpoint"));

@@ -6,8 +6,8 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
- * Decides which relay refusals make a log line: every refusal of a producer (a hook's name, or an
- * unknown key masked) is logged, up to {@link #LINES_PER_MINUTE} a minute; the rest are counted and
+ * Decides which refusals make a log line: every refusal of a producer (a hook's name, or an unknown
+ * key masked; a command's name) is logged, up to {@link #LINES_PER_MINUTE} a minute; the rest are counted and
  * reported by the producer's next line, so a misconfigured producer is visible without a flood of
  * lines. At most {@link #MAX_PRODUCERS} producers are remembered (the least recent forgotten first).
  * Pure and not thread-safe: one per event loop.
@@ -24,6 +24,7 @@ final class RefusalLog {
   }
 
   private final LongSupplier clock;
+  private final String subject;
   private final Map<String, Window> windows = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
@@ -31,8 +32,15 @@ final class RefusalLog {
     }
   };
 
+  /** The relay's: "relay refused a post to hook alerts: 400 ...". */
   RefusalLog(LongSupplier clock) {
+    this(clock, "relay refused a post to ");
+  }
+
+  /** Lines that start with {@code subject}, then the producer. */
+  RefusalLog(LongSupplier clock, String subject) {
     this.clock = clock;
+    this.subject = subject;
   }
 
   /** The line to log for this refusal, or empty when the producer has had its lines this minute. */
@@ -51,7 +59,7 @@ final class RefusalLog {
       return Optional.empty();
     }
     w.lines++;
-    String line = "relay refused a post to " + producer + ": " + status + " " + reason;
+    String line = subject + producer + ": " + status + " " + reason;
     return Optional.of(carried == 0 ? line : line + " (" + carried + " more refusals of it were not logged)");
   }
 }

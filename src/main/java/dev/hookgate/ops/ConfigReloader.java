@@ -40,6 +40,7 @@ public final class ConfigReloader {
   private final Consumer<GatewayConfig> applied;
   private final AtomicBoolean loading = new AtomicBoolean();
   private FileTime lastSeen;
+  private long timer = -1;
 
   private ConfigReloader(Vertx vertx, String path, Map<String, String> env, AtomicReference<GatewayConfig> current,
       Consumer<GatewayConfig> applied) {
@@ -61,7 +62,7 @@ public final class ConfigReloader {
   public static ConfigReloader start(Vertx vertx, String path, Map<String, String> env,
       AtomicReference<GatewayConfig> current, long scanMs, Consumer<GatewayConfig> applied) {
     ConfigReloader reloader = new ConfigReloader(vertx, path, env, current, applied);
-    vertx.setPeriodic(scanMs, id -> vertx.executeBlocking(reloader::modified, false).onSuccess(seen -> {
+    reloader.timer = vertx.setPeriodic(scanMs, id -> vertx.executeBlocking(reloader::modified, false).onSuccess(seen -> {
       if (!Objects.equals(seen, reloader.lastSeen)) {
         reloader.lastSeen = seen;
         reloader.reload("file changed");
@@ -73,6 +74,11 @@ public final class ConfigReloader {
       LOG.info("SIGHUP is not available here; the config file is still watched");
     }
     return reloader;
+  }
+
+  /** Stops watching the file, before Vert.x closes (a scan started then would find its worker pool closed). */
+  public void stop() {
+    vertx.cancelTimer(timer);
   }
 
   /** Loads, validates and applies the file; the future holds whether it was applied. */

@@ -34,18 +34,32 @@ import java.util.concurrent.atomic.AtomicReference;
  * in an {@link ActivityHistory} for the admin page.
  */
 public final class GatewayMetrics {
-  public static final List<String> COMMAND_OUTCOMES = List.of("acked", "queue_full", "unauthorized", "forbidden",
-      "bad_request", "response_url_not_allowed", "store_unavailable");
-  public static final List<String> HOOK_OUTCOMES = List.of("accepted", "duplicate", "invalid");
+  public static final List<String> COMMAND_OUTCOMES = List.of("acked", "queue_full", "unauthorized", "throttled",
+      "forbidden", "bad_request", "response_url_not_allowed", "store_unavailable");
+  /** Outcomes of {@code command="unknown"}: requests to a URL no command is configured at. */
+  public static final List<String> UNKNOWN_COMMAND_OUTCOMES = List.of("unknown_command");
+  public static final List<String> HOOK_OUTCOMES = List.of("accepted", "duplicate", "invalid", "too_large",
+      "channel_locked");
+  /** Outcomes of {@code hook="unknown"}: posts whose key names no hook (or refused before it was read). */
+  public static final List<String> UNKNOWN_HOOK_OUTCOMES = List.of("invalid_key", "invalid", "too_large", "throttled");
   public static final List<String> DELIVERY_OUTCOMES = List.of("delivered", "retried", "rate_limited", "fallback",
-      "dead");
+      "dead", "waiting_for_config");
+  /** The name under which commands and hooks that match no configured one are counted. */
+  public static final String UNKNOWN = "unknown";
   public static final List<String> JOB_OUTCOMES = List.of("succeeded", "failed");
   /** The lane of every response_url, as metrics name it. */
   public static final String RESPONSE_URL = "response_url";
-  /** Job duration buckets: quick templates to hour-long reports. */
-  static final Duration[] JOB_BUCKETS = {Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1),
-      Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofMinutes(1),
-      Duration.ofMinutes(5), Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1)};
+  /** Job duration buckets: a template of a few milliseconds to hour-long reports. */
+  static final Duration[] JOB_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(15),
+      Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(10),
+      Duration.ofMinutes(30), Duration.ofHours(1)};
+  /** Ack latency buckets: the chat server gives up after 3 s. */
+  static final Duration[] ACK_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
+      Duration.ofSeconds(3), Duration.ofSeconds(5)};
 
   /** A destination's pending deliveries: how many, and the age of the oldest in seconds. */
   public record Backlog(double depth, double oldestAgeSeconds) {
@@ -84,6 +98,8 @@ public final class GatewayMetrics {
         .register(registry.getPrometheusRegistry()).addLabelValues(BuildInfo.version());
     throttled(0);
     responseUrlExhausted(0);
+    UNKNOWN_COMMAND_OUTCOMES.forEach(o -> commandCounter(UNKNOWN, o));
+    UNKNOWN_HOOK_OUTCOMES.forEach(o -> hookCounter(UNKNOWN, o));
   }
 
   public static GatewayMetrics create() {
@@ -126,6 +142,7 @@ public final class GatewayMetrics {
     config.commands().keySet().forEach(c -> {
       COMMAND_OUTCOMES.forEach(o -> commandCounter(c, o));
       JOB_OUTCOMES.forEach(o -> jobTimer(c, o));
+      ackTimer(c);
     });
     hooks.keySet().forEach(h -> HOOK_OUTCOMES.forEach(o -> hookCounter(h, o)));
     List<String> lanes = new java.util.ArrayList<>(config.destinations().keySet());
@@ -154,6 +171,11 @@ public final class GatewayMetrics {
     }
   }
 
+  /** The ack of a command sent, {@code sinceArrival} after its request arrived. */
+  public void commandAck(String command, Duration sinceArrival) {
+    ackTimer(command).record(sinceArrival);
+  }
+
   public void job(String command, String outcome, Duration duration) {
     jobTimer(command, outcome).record(duration);
   }
@@ -179,6 +201,7 @@ public final class GatewayMetrics {
     c[1].increment(merged);
   }
 
+  /** A reply found its response_url spent (5 uses) or expired (30 minutes): it goes to the fallback, or dead. */
   public void responseUrlExhausted() {
     responseUrlExhausted(1);
   }
@@ -228,7 +251,8 @@ public final class GatewayMetrics {
   }
 
   private void responseUrlExhausted(int n) {
-    counter("hookgate_response_url_exhausted", "response_urls spent or expired").increment(n);
+    counter("hookgate_response_url_spent_replies", "Replies whose response_url was spent (5 uses) or expired "
+        + "(30 minutes): each went to the fallback hook, or dead if ephemeral").increment(n);
   }
 
   private Counter commandCounter(String command, String outcome) {
@@ -255,6 +279,12 @@ public final class GatewayMetrics {
     return timers.computeIfAbsent(command + "\0" + outcome, k -> Timer.builder("hookgate_job_duration")
         .description("Job run time, by command and outcome").tags("command", command, "outcome", outcome)
         .serviceLevelObjectives(JOB_BUCKETS).register(registry));
+  }
+
+  private Timer ackTimer(String command) {
+    return timers.computeIfAbsent("\0ack\0" + command, k -> Timer.builder("hookgate_command_ack")
+        .description("Time from a slash command's arrival to its ack sent, by command (acked requests only)")
+        .tags("command", command).serviceLevelObjectives(ACK_BUCKETS).register(registry));
   }
 
   private Counter counter(String name, String description, String... tags) {

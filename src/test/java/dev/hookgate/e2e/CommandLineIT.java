@@ -69,4 +69,31 @@ class CommandLineIT {
           "build info in /metrics");
     }
   }
+
+  /**
+   * SIGTERM is the normal stop (systemd, make run's Ctrl-C is SIGINT): exit 0 after "stopped", no ERROR or
+   * stack trace, each line dated in ISO 8601. Several stops, as the config watcher's scan (every second)
+   * may be under way at the stop; the config file is on disk so that the watcher runs.
+   */
+  @Test
+  void sigtermAndSigintStopCleanlyWithExitZeroAndDatedLines() throws Exception {
+    Path config = dir.resolve("hookgate.yaml");
+    Files.writeString(config, "store: {path: data/hookgate.db}\nshutdown: {grace: 1s}\n");
+    java.util.regex.Pattern isoLine = java.util.regex.Pattern.compile(
+        "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}(Z|[+-]\\d{2}:\\d{2}) (INFO|WARN|ERROR|DEBUG) ");
+    for (String signal : List.of("TERM", "TERM", "INT")) {
+      try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(gw.process().pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(gw.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stopped within 30 s");
+        String log = gw.output();
+        assertEquals(0, gw.process().exitValue(), "SIG" + signal + " exit status:\n" + log);
+        assertTrue(log.contains(" stopping") && log.contains(" stopped"), log);
+        for (String line : log.lines().toList()) {
+          assertTrue(isoLine.matcher(line).find(), "a dated log line, not a stack trace or an undated one: " + line);
+          assertTrue(!line.contains(" ERROR ") && !line.contains(" WARN "), line);
+        }
+      }
+    }
+  }
 }

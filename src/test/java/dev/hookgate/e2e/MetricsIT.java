@@ -57,7 +57,7 @@ class MetricsIT {
             "hookgate_deliveries_total{destination=\"response_url\",outcome=\"delivered\"} 0.0",
             "hookgate_queue_depth{destination=\"idle\"} 0.0",
             "hookgate_job_duration_seconds_count{command=\"unused\",outcome=\"failed\"} 0",
-            "hookgate_response_url_exhausted_total 0.0",
+            "hookgate_response_url_spent_replies_total 0.0",
             "hookgate_http_throttled_total 0.0")) {
           assertTrue(before.contains(series), "known series at 0 from the start: " + series);
         }
@@ -90,6 +90,11 @@ class MetricsIT {
         assertTrue(metrics.contains("# HELP hookgate_http_throttled_total "), "help text of the throttle counter");
         assertTrue(metrics.contains("hookgate_job_duration_seconds_bucket{command=\"echo\",outcome=\"succeeded\",le=\"3600.0\"} 1"),
             "job buckets reach an hour");
+        assertTrue(metrics.contains("hookgate_job_duration_seconds_bucket{command=\"echo\",outcome=\"succeeded\",le=\"0.005\"}"),
+            "job buckets start at 5 ms");
+        assertEquals(1, value(metrics, "hookgate_command_ack_seconds_count", "command=\"echo\""), "the ack timed");
+        assertEquals(1, value(metrics, "hookgate_command_ack_seconds_bucket", "command=\"echo\",le=\"5.0\""),
+            "the ack within the last bucket");
         for (String jvm : List.of("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads ", "jvm_classes_loaded_classes ",
             "system_cpus ", "process_cpu_usage ", "process_uptime_seconds ", "process_cpu_seconds_total ", "process_files_open_files ")) {
           assertTrue(metrics.contains(jvm), "JVM/process meter " + jvm);
@@ -105,8 +110,62 @@ class MetricsIT {
     }
   }
 
+  /**
+   * The README's metrics table, read as a newcomer reads it: on a scrape taken before any request,
+   * every series it names is there, with every outcome it lists, and at 0 (the build info at 1).
+   */
+  @Test
+  void scrapeBeforeAnyTrafficHoldsEveryDocumentedSeriesAtZero() throws Exception {
+    Path config = dir.resolve("hookgate.yaml");
+    Files.writeString(config, """
+        store: {path: data/hookgate.db}
+        destinations:
+          ops: {url: "https://chat.example.org/hooks/opsid"}
+        commands:
+          echo: {token: %s, job: {template: "echo {{text}}"}}
+        hooks:
+          alerts: {key: %s, destination: ops}
+        """.formatted(TOKEN, KEY));
+    List<String> rows = Files.readString(Path.of("README.md")).lines()
+        .filter(l -> l.startsWith("| `hookgate_")).toList();
+    assertTrue(rows.size() >= 8, "the README's metrics table: " + rows);
+    try (GatewayProcess gw = GatewayProcess.start(dir, config, Map.of())) {
+      String metrics = scrape(gw);
+      for (String row : rows) {
+        String[] cells = row.split("\\|");
+        Matcher outcomes = Pattern.compile("`outcome` \\(([^)]*)\\)").matcher(cells[2]);
+        List<String> listed = outcomes.find() ? List.of(outcomes.group(1).split(",\\s*")) : List.of();
+        Matcher names = Pattern.compile("`(hookgate_[a-z_]+)`").matcher(cells[1]);
+        while (names.find()) {
+          String name = names.group(1);
+          String sample = name.endsWith("_seconds") && !name.contains("queue") ? name + "_count" : name;
+          Matcher lines = Pattern.compile("(?m)^" + sample + "(?:\\{([^}]*)})? (\\S+)$").matcher(metrics);
+          List<String> seen = new ArrayList<>();
+          while (lines.find()) {
+            String labels = lines.group(1) == null ? "" : lines.group(1);
+            double expected = name.equals("hookgate_build_info") ? 1 : 0;
+            assertEquals(expected, Double.parseDouble(lines.group(2)), "before any traffic: " + lines.group());
+            seen.add(labels);
+          }
+          assertTrue(!seen.isEmpty(), "the README documents " + name + ": it is scraped from the start");
+          for (String outcome : listed) {
+            assertTrue(seen.stream().anyMatch(l -> l.contains("outcome=\"" + outcome + "\"")),
+                name + " with outcome=\"" + outcome + "\" at 0 from the start; scraped: " + seen);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void alertRulesPassPromtoolCheckAndTheirUnitTests() throws Exception {
+    String tests = Files.readString(Path.of("conf/prometheus/hookgate-alerts-test.yml"));
+    Matcher alerts = Pattern.compile("(?m)^\\s*- alert: (\\S+)$").matcher(
+        Files.readString(Path.of("conf/prometheus/hookgate-alerts.yml")));
+    while (alerts.find()) {
+      assertTrue(Pattern.compile("alertname: " + alerts.group(1) + "\\s+exp_alerts:\\s+- exp_labels").matcher(tests).find(),
+          "the rules' tests fire " + alerts.group(1));
+    }
     promtool(null, "check", "rules", "conf/prometheus/hookgate-alerts.yml");
     promtool(null, "test", "rules", "conf/prometheus/hookgate-alerts-test.yml");
     JsonObject dashboard = new JsonObject(Files.readString(Path.of("conf/grafana/hookgate-dashboard.json")));

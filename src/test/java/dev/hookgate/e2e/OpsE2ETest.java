@@ -36,6 +36,21 @@ class OpsE2ETest {
     }
   }
 
+  /** HEAD /health (load balancers and uptime probes): the status of GET, no body. */
+  @Test
+  void headHealthAnswersTheStatusWithoutABody() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat))) {
+      java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+      java.net.http.HttpRequest head = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.url("/health")))
+          .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build();
+      HttpResponse<String> up = client.send(head, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, up.statusCode());
+      assertEquals("", up.body());
+      gw.gateway().services().ready().set(false);
+      assertEquals(503, client.send(head, HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+  }
+
   /** Each named check of a vertx-health-check answer and its status. */
   static java.util.Map<String, String> checks(JsonObject health) {
     java.util.Map<String, String> out = new java.util.HashMap<>();

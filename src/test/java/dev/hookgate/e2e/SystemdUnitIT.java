@@ -35,7 +35,7 @@ class SystemdUnitIT {
   @TempDir Path root;
 
   String rooted(String line) {
-    return line.replaceAll("(?<=^|[ =])/(opt|etc|var)/", root + "/$1/");
+    return line.replaceAll("(?<=^|[ =@])/(opt|etc|var)/", root + "/$1/");
   }
 
   @Test
