@@ -1,5 +1,6 @@
 package dev.hookgate.config;
 
+import dev.hookgate.outbound.OutboundClient;
 import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.protocol.PostSplitter;
 import io.vertx.core.json.JsonObject;
@@ -174,7 +175,8 @@ public final class ConfigParser {
   }
 
   private DeliveryConfig delivery(ConfigNode n) {
-    n.rejectUnknown(Set.of("backoff", "max-attempts", "max-age", "request-timeout", "connect-timeout"));
+    n.rejectUnknown(Set.of("backoff", "max-attempts", "max-age", "request-timeout", "connect-timeout",
+        "max-connections-per-host"));
     List<Duration> backoff = new ArrayList<>();
     List<String> steps = n.strings("backoff");
     for (int i = 0; i < steps.size(); i++) {
@@ -195,7 +197,8 @@ public final class ConfigParser {
     }
     return new DeliveryConfig(backoff, n.integer("max-attempts", 20, 1, 10_000),
         n.duration("max-age", Duration.ofHours(24)), n.duration("request-timeout", Duration.ofSeconds(10)),
-        n.duration("connect-timeout", Duration.ofSeconds(3)));
+        n.duration("connect-timeout", Duration.ofSeconds(3)),
+        n.integer("max-connections-per-host", OutboundClient.DEFAULT_MAX_CONNECTIONS_PER_HOST, 1, 1024));
   }
 
   private LogConfig log(ConfigNode n) {

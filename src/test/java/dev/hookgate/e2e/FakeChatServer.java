@@ -48,6 +48,7 @@ public final class FakeChatServer implements AutoCloseable {
   private volatile long nextAllowed;
   private volatile long latencyMs;
   private volatile boolean blocksAreContent;
+  private volatile long commandHookLatencyMs;
 
   private FakeChatServer(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -102,14 +103,25 @@ public final class FakeChatServer implements AutoCloseable {
     ratePerSecond = perSecond;
   }
 
-  /** Every incoming-hook answer waits this long. */
   /** Incoming hooks accept a payload with {@code blocks} and no text, as Slack's do (Mattermost's refuse it). */
   public void acceptBlocksLikeSlack() {
     blocksAreContent = true;
   }
 
+  /** Every incoming-hook answer waits this long. */
   public void latency(long millis) {
     latencyMs = millis;
+  }
+
+  /** Every response_url answer (accepted or not) waits this long, as a loaded chat server's. */
+  public void commandHookLatency(long millis) {
+    commandHookLatencyMs = millis;
+  }
+
+  /** How many posts a response_url has counted as uses (accepted or refused as the 6th). */
+  public int uses(String responseUrl) {
+    ResponseUrl url = responseUrls.get(responseUrl.substring(responseUrl.lastIndexOf('/') + 1));
+    return url == null ? 0 : url.uses().get();
   }
 
   public List<Post> posts() {
@@ -158,6 +170,14 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   private void commandHook(RoutingContext ctx) {
+    if (commandHookLatencyMs > 0) {
+      vertx.setTimer(commandHookLatencyMs, t -> answerCommandHook(ctx));
+    } else {
+      answerCommandHook(ctx);
+    }
+  }
+
+  private void answerCommandHook(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (System.currentTimeMillis() < commandHooksLimitedUntil) {
       ctx.response().putHeader("Retry-After", "1");
