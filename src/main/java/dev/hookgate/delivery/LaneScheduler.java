@@ -135,6 +135,20 @@ final class LaneScheduler {
     return new Round(posts, unconfigured, reconfigured, wakeups.isEmpty() ? Long.MAX_VALUE : wakeups.peek().at());
   }
 
+  /**
+   * Whether a destination's due messages must be merged: they cannot go out one by one at the pace
+   * it accepts (more are due than its bucket allows now, which includes after a 429 or when the
+   * bucket is empty), or a hook asked for a coalescing window. A response_url's lane always merges
+   * (its 5 uses are the pressure). A destination that keeps up posts each message as it came.
+   */
+  static boolean underPressure(Lane lane, List<Delivery> due, long now) {
+    if (lane.pace == null) {
+      return true;
+    }
+    Delivery head = due.get(0);
+    return head.notBefore() > head.createdAt() || due.size() - 1 > lane.pace.available(now);
+  }
+
   /** Takes what this lane may send now; returns when it should be looked at again. */
   private static long drive(Lane lane, long now, Access access, List<Post> posts, List<Lane> unconfigured) {
     DestinationConfig dest = access.destination(lane.name);
@@ -160,10 +174,10 @@ final class LaneScheduler {
       if (due.isEmpty()) {
         return lane.nextWindowEnd();
       }
-      if (lane.bucket != null && !lane.bucket.tryTake(now)) {
-        return lane.bucket.nextTokenAt(now);
+      if (lane.pace != null && !lane.pace.tryTake(now)) {
+        return lane.pace.nextTokenAt(now);
       }
-      Coalescer.Batch batch = Coalescer.take(due, maxChars);
+      Coalescer.Batch batch = Coalescer.take(underPressure(lane, due, now) ? due : due.subList(0, 1), maxChars);
       lane.remove(batch.deliveries());
       lane.inFlight.put(batch, now);
       posts.add(new Post(lane, dest, batch));

@@ -73,7 +73,7 @@ final class Poster {
   private SendOutcome switchOn(Reply reply, String url, boolean responseUrl) {
     if (reply instanceof Reply.Answered a) {
       return SendOutcome.classify(a.status(), a.retryAfter(), SafeText.scrub(a.body(), url), responseUrl,
-          services.now());
+          services.now(), a.limits());
     }
     return new SendOutcome.Unanswered(((Reply.Unanswered) reply).kind());
   }
