@@ -49,6 +49,9 @@ public final class FakeChatServer implements AutoCloseable {
   private volatile long latencyMs;
   private volatile boolean blocksAreContent;
   private volatile long commandHookLatencyMs;
+  /** Mattermost's limiter (a token bucket sending X-RateLimit-* on every answer); null: off. */
+  private double[] headerLimiter;
+  private long headerLimiterLast;
 
   private FakeChatServer(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -106,6 +109,16 @@ public final class FakeChatServer implements AutoCloseable {
   /** Incoming hooks accept a payload with {@code blocks} and no text, as Slack's do (Mattermost's refuse it). */
   public void acceptBlocksLikeSlack() {
     blocksAreContent = true;
+  }
+
+  /**
+   * Incoming hooks are limited as Mattermost's RateLimitSettings does: {@code perSecond} with
+   * {@code burst} saved up, {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset}
+   * (seconds until the bucket is full, rounded up) on every answer, 429 with Retry-After beyond.
+   */
+  public synchronized void rateLimitWithHeaders(double perSecond, int burst) {
+    headerLimiter = new double[] {perSecond, burst, burst};
+    headerLimiterLast = System.currentTimeMillis();
   }
 
   /** Every incoming-hook answer waits this long. */
@@ -210,6 +223,9 @@ public final class FakeChatServer implements AutoCloseable {
       error(ctx, failStatus, "fake.unavailable", "fake outage");
       return;
     }
+    if (headerLimiter != null && !takeWithHeaders(ctx, now)) {
+      return;
+    }
     if (ratePerSecond > 0) {
       synchronized (this) {
         if (now < nextAllowed) {
@@ -239,6 +255,29 @@ public final class FakeChatServer implements AutoCloseable {
     } else {
       accept(ctx, body);
     }
+  }
+
+  /** Mattermost's limiter: false when it answered 429. */
+  private synchronized boolean takeWithHeaders(RoutingContext ctx, long now) {
+    double rate = headerLimiter[0];
+    double burst = headerLimiter[1];
+    double tokens = Math.min(burst, headerLimiter[2] + (now - headerLimiterLast) * rate / 1000);
+    headerLimiterLast = now;
+    boolean ok = tokens >= 1;
+    if (ok) {
+      tokens -= 1;
+    }
+    headerLimiter[2] = tokens;
+    ctx.response().putHeader("X-RateLimit-Limit", String.valueOf((long) burst))
+        .putHeader("X-RateLimit-Remaining", String.valueOf((long) Math.floor(tokens)))
+        .putHeader("X-RateLimit-Reset", String.valueOf((long) Math.ceil((burst - tokens) / rate)));
+    if (!ok) {
+      long waitS = (long) Math.ceil((1 - tokens) / rate);
+      ctx.response().putHeader("Retry-After", String.valueOf(waitS));
+      rateLimited.add(new long[] {now, waitS * 1000});
+      ctx.response().setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8").end("limit exceeded\n");
+    }
+    return ok;
   }
 
   private static JsonObject parse(RoutingContext ctx) {
