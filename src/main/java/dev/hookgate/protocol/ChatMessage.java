@@ -53,6 +53,12 @@ public final class ChatMessage {
         : java.util.Optional.empty();
   }
 
+  /** A top-level field as it is (a copy), null when absent. */
+  public JsonNode field(String name) {
+    JsonNode v = body.get(name);
+    return v == null ? null : v.deepCopy();
+  }
+
   public ArrayNode attachments() {
     JsonNode a = body.get("attachments");
     return a instanceof ArrayNode arr ? arr.deepCopy() : ChatJson.MAPPER.createArrayNode();
