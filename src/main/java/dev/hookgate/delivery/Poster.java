@@ -39,6 +39,9 @@ final class Poster {
 
   Future<Result> post(LaneScheduler.Post post) {
     List<Delivery> ds = post.batch().deliveries();
+    if (!ChatKinds.postable(post.batch().message(), post.destination())) { // refused by the chat server: not sent
+      return Future.succeededFuture(new Result(null, new Decision.Dead(ChatKinds.NOTHING_TO_SHOW)));
+    }
     if (post.destination() != null) {
       return send(post.destination().url(), post, false);
     }
@@ -60,7 +63,7 @@ final class Poster {
   }
 
   private Future<Result> send(String url, LaneScheduler.Post post, boolean responseUrl) {
-    Buffer body = Buffer.buffer(post.batch().message().encode());
+    Buffer body = Buffer.buffer(ChatKinds.forDestination(post.batch().message(), post.destination()).encode());
     return client.send(HttpMethod.POST, url, Map.of("content-type", "application/json"), body,
             services.config().delivery().requestTimeout())
         .map(reply -> {
