@@ -57,8 +57,8 @@ final class Lane {
     }
     if (outcome instanceof SendOutcome.RateLimited) {
       pace.rateLimited(outcome.limits(), now);
-    } else if (!(outcome instanceof SendOutcome.Unanswered)) {
-      pace.accepted(outcome.limits(), now);
+    } else if (!(outcome instanceof SendOutcome.Unanswered) && !(outcome instanceof SendOutcome.ServerError)) {
+      pace.accepted(outcome.limits(), now); // delivered, or refused for its content: the server took it
     }
   }
 

@@ -24,6 +24,8 @@ final class LaneScheduler {
   /** A lane whose lease is late to renew looks again this soon. */
   static final long LEASE_RECHECK_MS = 250;
   private static final int MAX_BATCH = 2000;
+  /** What queued during a pause goes out merged when the pause ends (until this long after). */
+  static final long AFTER_PAUSE_MS = 1000;
 
   /** What the scheduler needs to know of the config and of lane ownership. */
   interface Access {
@@ -137,8 +139,9 @@ final class LaneScheduler {
 
   /**
    * Whether a destination's due messages must be merged: they cannot go out one by one at the pace
-   * it accepts (more are due than its bucket allows now, which includes after a 429 or when the
-   * bucket is empty), or a hook asked for a coalescing window. A response_url's lane always merges
+   * it accepts (more are due than its bucket allows now, or the bucket is empty; or the lane comes
+   * out of a pause: a 429's Retry-After or a failed attempt's backoff, within {@link #AFTER_PAUSE_MS}),
+   * or a hook asked for a coalescing window. A response_url's lane always merges
    * (its 5 uses are the pressure). A destination that keeps up posts each message as it came.
    */
   static boolean underPressure(Lane lane, List<Delivery> due, long now) {
@@ -146,7 +149,8 @@ final class LaneScheduler {
       return true;
     }
     Delivery head = due.get(0);
-    return head.notBefore() > head.createdAt() || due.size() - 1 > lane.pace.available(now);
+    boolean justPaused = lane.pausedUntil > 0 && now - lane.pausedUntil < AFTER_PAUSE_MS;
+    return head.notBefore() > head.createdAt() || justPaused || due.size() - 1 > lane.pace.available(now);
   }
 
   /** Takes what this lane may send now; returns when it should be looked at again. */

@@ -98,6 +98,17 @@ class LaneSchedulerTest {
   }
 
   @Test
+  void whatQueuedDuringAPauseIsCoalescedWhenItEnds() {
+    LaneScheduler scheduler = new LaneScheduler();
+    for (int i = 1; i <= 3; i++) {
+      scheduler.admit(delivery(i, "alerts", "m" + i, T0), OPS, T0);
+    }
+    scheduler.existing("dest:ops").pausedUntil = T0 + 1000;
+    assertEquals(List.of(), texts(scheduler.run(T0, access(OPS))));
+    assertEquals(List.of("m1\nm2\nm3"), texts(scheduler.run(T0 + 1000, access(OPS))));
+  }
+
+  @Test
   void tenMessagesToADestinationThatKeepsUpAreTenPostsEachUnchanged() {
     LaneScheduler scheduler = new LaneScheduler();
     List<Delivery> sent = new java.util.ArrayList<>();
