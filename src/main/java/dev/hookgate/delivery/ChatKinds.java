@@ -24,8 +24,11 @@ final class ChatKinds {
 
   /** Whether the chat server would take the post at all. */
   static boolean postable(ChatMessage message, DestinationConfig destination) {
+    if (!message.text().isBlank()) {
+      return true; // the relay's usual case: nothing to render or copy
+    }
     ChatMessage rendered = forDestination(message, destination);
     return BlockKitRenderer.showableOnMattermost(rendered)
-        || (rendered.field("blocks") != null && rendered.field("blocks").size() > 0);
+        || (rendered.field("blocks") instanceof com.fasterxml.jackson.databind.node.ArrayNode b && !b.isEmpty());
   }
 }

@@ -28,15 +28,11 @@ public final class BlockKitRenderer {
 
   /** The message as Mattermost can show it; the same message when it has no blocks anywhere. */
   public static ChatMessage forMattermost(ChatMessage message) {
-    JsonNode blocks = message.field("blocks");
-    ArrayNode attachments = message.attachments();
-    boolean nested = false;
-    for (JsonNode a : attachments) {
-      nested |= a.has("blocks");
-    }
-    if (blocks == null && !nested) {
+    if (!message.hasAnywhere("blocks")) {
       return message;
     }
+    JsonNode blocks = message.field("blocks");
+    ArrayNode attachments = message.attachments();
     ArrayNode out = ChatJson.MAPPER.createArrayNode();
     ChatMessage result = message.withField("blocks", null);
     if (blocks != null) {
@@ -82,7 +78,7 @@ public final class BlockKitRenderer {
 
   /** Whether Mattermost takes the post: it needs some text or an attachment. */
   public static boolean showableOnMattermost(ChatMessage message) {
-    return !message.text().isBlank() || !message.attachments().isEmpty();
+    return !message.text().isBlank() || message.field("attachments") instanceof ArrayNode a && !a.isEmpty();
   }
 
   private static Rendered render(JsonNode blocks) {

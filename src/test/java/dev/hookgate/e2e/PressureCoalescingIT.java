@@ -10,15 +10,17 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Coalescing only under pressure, over HTTP: a destination that keeps up gets each message as it
+ * Coalescing only under pressure, over HTTP against the fat jar: a destination that keeps up gets each message as it
  * was posted; a flood toward a destination of one post a second is merged, in order.
  */
-class PressureCoalescingE2ETest {
+class PressureCoalescingIT {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
   private static final String KEY = "presshookkey0123456789abc";
 
   private static String yaml(FakeChatServer chat, String destinationExtra) {
     return """
-        store: {path: "${DB}"}
+        store: {path: data/hookgate.db}
         destinations:
           ops: {url: "%1$s" %2$s}
         hooks:
@@ -29,7 +31,7 @@ class PressureCoalescingE2ETest {
   @Test
   void tenMessagesAtOnceToADestinationThatKeepsUpAreTenPostsEachAsPosted() throws Exception {
     String alertmanager = RelayE2ETest.fixture("alertmanager-0.25-slack-firing.json");
-    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(yaml(chat, ""))) {
+    try (FakeChatServer chat = FakeChatServer.start(); GatewayProcess gw = start(yaml(chat, ""))) {
       List<JsonObject> sent = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         JsonObject body = i % 2 == 0 ? new JsonObject().put("text", "message " + i)
@@ -49,7 +51,7 @@ class PressureCoalescingE2ETest {
   @Test
   void aFloodTowardAOnePostASecondDestinationIsMergedInOrder() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start();
-        TestGateway gw = TestGateway.start(yaml(chat, ", rate-per-second: 1, burst: 3"))) {
+        GatewayProcess gw = start(yaml(chat, ", rate-per-second: 1, burst: 3"))) {
       long started = System.currentTimeMillis();
       List<String> lines = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
@@ -66,5 +68,11 @@ class PressureCoalescingE2ETest {
     List<String> out = new ArrayList<>();
     chat.posts().forEach(p -> out.addAll(List.of(p.text().split("\n"))));
     return out;
+  }
+
+  private GatewayProcess start(String yaml) throws Exception {
+    java.nio.file.Path config = dir.resolve("hookgate.yaml");
+    java.nio.file.Files.writeString(config, yaml);
+    return GatewayProcess.start(dir, config, java.util.Map.of());
   }
 }

@@ -9,17 +9,19 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pace a destination learns from its chat server, over HTTP: producers post to a hook, the
+ * The pace a destination learns from its chat server, over HTTP against the fat jar: producers post to a hook, the
  * fake chat server limits like Mattermost (headers) or like Slack (only Retry-After). Each
  * notification is its own post here ({@code coalesce: false}) so that the pace alone is measured.
  */
-class LearnedPaceE2ETest {
+class LearnedPaceIT {
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
+
   private static final String KEY = "pacehookkey0123456789abcd";
   private static final String ADMIN = "paceadmintoken0123456789abcdef";
 
   private static String yaml(FakeChatServer chat, String destinationExtra) {
     return """
-        store: {path: "${DB}"}
+        store: {path: data/hookgate.db}
         admin: {token: %4$s}
         delivery: {max-attempts: 1000}
         destinations:
@@ -29,7 +31,7 @@ class LearnedPaceE2ETest {
         """.formatted(chat.incomingHookUrl("opsid"), destinationExtra, KEY, ADMIN);
   }
 
-  private static void post(TestGateway gw, int n) throws Exception {
+  private static void post(GatewayProcess gw, int n) throws Exception {
     for (int i = 0; i < n; i++) {
       assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"n" + i + "\"}").statusCode());
     }
@@ -46,7 +48,7 @@ class LearnedPaceE2ETest {
   void configuredAtFiftyInFrontOfAMattermostAllowingTenItFollowsTheHeaders() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start()) {
       chat.rateLimitWithHeaders(10, 10);
-      try (TestGateway gw = TestGateway.start(yaml(chat, ", rate-per-second: 50"))) {
+      try (GatewayProcess gw = start(yaml(chat, ", rate-per-second: 50"))) {
         long started = System.currentTimeMillis();
         post(gw, 400);
         await("400 posts", 120_000, () -> chat.posts().size() >= 400);
@@ -67,7 +69,7 @@ class LearnedPaceE2ETest {
   void withoutHeadersASlackLikeServerSeesFewerThanFivePercent429sAfterTheFirstTenSeconds() throws Exception {
     try (FakeChatServer chat = FakeChatServer.start()) {
       chat.rateLimit(5);
-      try (TestGateway gw = TestGateway.start(yaml(chat, ""))) {
+      try (GatewayProcess gw = start(yaml(chat, ""))) {
         long started = System.currentTimeMillis();
         post(gw, 150);
         await("150 posts", 120_000, () -> chat.posts().size() >= 150);
@@ -79,5 +81,11 @@ class LearnedPaceE2ETest {
         assertEquals(0, earlyRequests(chat), "requests before a Retry-After elapsed");
       }
     }
+  }
+
+  private GatewayProcess start(String yaml) throws Exception {
+    java.nio.file.Path config = dir.resolve("hookgate.yaml");
+    java.nio.file.Files.writeString(config, yaml);
+    return GatewayProcess.start(dir, config, java.util.Map.of());
   }
 }
