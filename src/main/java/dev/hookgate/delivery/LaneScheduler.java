@@ -26,6 +26,8 @@ final class LaneScheduler {
   private static final int MAX_BATCH = 2000;
   /** What queued during a pause goes out merged when the pause ends (until this long after). */
   static final long AFTER_PAUSE_MS = 1000;
+  /** A message that waited this long for its turn shows a lane falling behind: its backlog is merged. */
+  static final long WAITED_MS = 1000;
 
   /** What the scheduler needs to know of the config and of lane ownership. */
   interface Access {
@@ -140,7 +142,8 @@ final class LaneScheduler {
   /**
    * Whether a destination's due messages must be merged: they cannot go out one by one at the pace
    * it accepts (more are due than its bucket allows now, or the bucket is empty; or the lane comes
-   * out of a pause: a 429's Retry-After or a failed attempt's backoff, within {@link #AFTER_PAUSE_MS}),
+   * out of a pause: a 429's Retry-After or a failed attempt's backoff, within {@link #AFTER_PAUSE_MS};
+   * or the head waited over {@link #WAITED_MS} for its turn: its posts in flight do not keep up),
    * or a hook asked for a coalescing window. A response_url's lane always merges
    * (its 5 uses are the pressure). A destination that keeps up posts each message as it came.
    */
@@ -150,7 +153,9 @@ final class LaneScheduler {
     }
     Delivery head = due.get(0);
     boolean justPaused = lane.pausedUntil > 0 && now - lane.pausedUntil < AFTER_PAUSE_MS;
-    return head.notBefore() > head.createdAt() || justPaused || due.size() - 1 > lane.pace.available(now);
+    boolean fallingBehind = now - head.notBefore() > WAITED_MS; // the posts in flight cannot keep up
+    return head.notBefore() > head.createdAt() || justPaused || fallingBehind
+        || due.size() - 1 > lane.pace.available(now);
   }
 
   /** Takes what this lane may send now; returns when it should be looked at again. */

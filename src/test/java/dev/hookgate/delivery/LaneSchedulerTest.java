@@ -109,6 +109,15 @@ class LaneSchedulerTest {
   }
 
   @Test
+  void aBacklogWhoseHeadWaitedOverASecondIsCoalescedEvenWithTokensLeft() {
+    LaneScheduler scheduler = new LaneScheduler();
+    for (int i = 1; i <= 3; i++) {
+      scheduler.admit(delivery(i, "alerts", "m" + i, T0), OPS, T0);
+    }
+    assertEquals(List.of("m1\nm2\nm3"), texts(scheduler.run(T0 + LaneScheduler.WAITED_MS + 1, access(OPS))));
+  }
+
+  @Test
   void tenMessagesToADestinationThatKeepsUpAreTenPostsEachUnchanged() {
     LaneScheduler scheduler = new LaneScheduler();
     List<Delivery> sent = new java.util.ArrayList<>();
