@@ -23,4 +23,9 @@ public record CommandConfig(
   public CommandConfig {
     teamIds = List.copyOf(teamIds);
   }
+
+  /** The chat server the command comes from: Slack when it checks Slack signatures, else Mattermost. */
+  public DestinationConfig.ChatKind chatKind() {
+    return slackSigningSecret.isPresent() ? DestinationConfig.ChatKind.SLACK : DestinationConfig.ChatKind.MATTERMOST;
+  }
 }

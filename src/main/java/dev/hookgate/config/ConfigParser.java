@@ -1,5 +1,6 @@
 package dev.hookgate.config;
 
+import dev.hookgate.outbound.OutboundClient;
 import dev.hookgate.protocol.CommandReply;
 import dev.hookgate.protocol.PostSplitter;
 import io.vertx.core.json.JsonObject;
@@ -174,7 +175,8 @@ public final class ConfigParser {
   }
 
   private DeliveryConfig delivery(ConfigNode n) {
-    n.rejectUnknown(Set.of("backoff", "max-attempts", "max-age", "request-timeout", "connect-timeout"));
+    n.rejectUnknown(Set.of("backoff", "max-attempts", "max-age", "request-timeout", "connect-timeout",
+        "max-connections-per-host"));
     List<Duration> backoff = new ArrayList<>();
     List<String> steps = n.strings("backoff");
     for (int i = 0; i < steps.size(); i++) {
@@ -195,7 +197,8 @@ public final class ConfigParser {
     }
     return new DeliveryConfig(backoff, n.integer("max-attempts", 20, 1, 10_000),
         n.duration("max-age", Duration.ofHours(24)), n.duration("request-timeout", Duration.ofSeconds(10)),
-        n.duration("connect-timeout", Duration.ofSeconds(3)));
+        n.duration("connect-timeout", Duration.ofSeconds(3)),
+        n.integer("max-connections-per-host", OutboundClient.DEFAULT_MAX_CONNECTIONS_PER_HOST, 1, 1024));
   }
 
   private LogConfig log(ConfigNode n) {
@@ -213,16 +216,22 @@ public final class ConfigParser {
   }
 
   private DestinationConfig destination(String name, ConfigNode n) {
-    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight", "coalesce"));
+    n.rejectUnknown(Set.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight", "coalesce", "kind"));
     String url = n.required("url");
     if (!url.isEmpty() && !url.startsWith("http://") && !url.startsWith("https://")) {
       n.problem("url", "must start with http:// or https://");
     }
-    return new DestinationConfig(name, url, n.decimal("rate-per-second", 10, 0.001, 1_000_000),
+    String kind = n.string("kind", DestinationConfig.ChatKind.ofUrl(url).name().toLowerCase(java.util.Locale.ROOT));
+    if (!kind.equals("mattermost") && !kind.equals("slack")) {
+      n.problem("kind", "\"" + kind + "\" must be mattermost or slack");
+      kind = "mattermost";
+    }
+    return new DestinationConfig(name, url, n.decimal("rate-per-second", DestinationConfig.DEFAULT_RATE, 0.001, 1_000_000),
         n.integer("burst", 20, 1, 1_000_000),
         n.integer("max-post-chars", PostSplitter.MATTERMOST_MAX_POST_CHARS, 100, 1_000_000),
         n.integer("max-in-flight", 1, 1, 1000),
-        n.bool("coalesce", true));
+        n.bool("coalesce", true), n.has("rate-per-second"),
+        DestinationConfig.ChatKind.valueOf(kind.toUpperCase(java.util.Locale.ROOT)));
   }
 
   private CommandConfig command(String name, ConfigNode n, Map<String, DestinationConfig> destinations,

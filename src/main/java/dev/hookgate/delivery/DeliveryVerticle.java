@@ -62,7 +62,8 @@ public final class DeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = new OutboundClient(vertx, services.config().delivery().connectTimeout(), Poster.MAX_RESPONSE_BYTES);
+    client = new OutboundClient(vertx, services.config().delivery().connectTimeout(), Poster.MAX_RESPONSE_BYTES,
+        services.config().delivery().maxConnectionsPerHost());
     poster = new Poster(services, client, new DeliveryDecider(services.clock(), RandomGenerator.getDefault()));
     ownership = new LaneOwnership(services.laneLeases().shared(), services.laneLeases(), services.nodeId());
     access = new LaneScheduler.Access() {

@@ -19,8 +19,8 @@ import java.util.Set;
  */
 final class Lane {
   final String name;
-  /** The destination's pace, remade when a reload changes its rate or burst; null for a response_url. */
-  TokenBucket bucket;
+  /** The destination's pace, learned from its answers; remade when a reload changes its rate or burst; null for a response_url. */
+  LearnedPace pace;
   DestinationConfig destination;
   final LinkedList<Delivery> queue = new LinkedList<>();
   private final Set<Long> ids = new HashSet<>();
@@ -42,12 +42,24 @@ final class Lane {
   void pace(DestinationConfig current, long now) {
     if (current != null && !current.equals(destination)) {
       boolean samePace = destination != null && destination.ratePerSecond() == current.ratePerSecond()
-          && destination.burst() == current.burst();
+          && destination.rateIsCap() == current.rateIsCap() && destination.burst() == current.burst();
       if (!samePace) {
-        bucket = new TokenBucket(current.ratePerSecond(), current.burst(), now);
+        pace = new LearnedPace(current.rateIsCap() ? current.ratePerSecond() : Double.NaN, current.burst(), now);
       }
     }
     destination = current;
+  }
+
+  /** What the chat server's answer says of the pace (a response_url lane has none to learn). */
+  void answered(SendOutcome outcome, long now) {
+    if (pace == null || outcome == null) {
+      return;
+    }
+    if (outcome instanceof SendOutcome.RateLimited) {
+      pace.rateLimited(outcome.limits(), now);
+    } else if (!(outcome instanceof SendOutcome.Unanswered) && !(outcome instanceof SendOutcome.ServerError)) {
+      pace.accepted(outcome.limits(), now); // delivered, or refused for its content: the server took it
+    }
   }
 
   /** Adds a delivery in id order, unless the lane already has it. */

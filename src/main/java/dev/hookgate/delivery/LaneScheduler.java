@@ -24,6 +24,10 @@ final class LaneScheduler {
   /** A lane whose lease is late to renew looks again this soon. */
   static final long LEASE_RECHECK_MS = 250;
   private static final int MAX_BATCH = 2000;
+  /** What queued during a pause goes out merged when the pause ends (until this long after). */
+  static final long AFTER_PAUSE_MS = 1000;
+  /** A message that waited this long for its turn shows a lane falling behind: its backlog is merged. */
+  static final long WAITED_MS = 1000;
 
   /** What the scheduler needs to know of the config and of lane ownership. */
   interface Access {
@@ -146,6 +150,25 @@ final class LaneScheduler {
     return new Round(posts, unconfigured, reconfigured, wakeups.isEmpty() ? Long.MAX_VALUE : wakeups.peek().at());
   }
 
+  /**
+   * Whether a destination's due messages must be merged: they cannot go out one by one at the pace
+   * it accepts (more are due than its bucket allows now, or the bucket is empty; or the lane comes
+   * out of a pause: a 429's Retry-After or a failed attempt's backoff, within {@link #AFTER_PAUSE_MS};
+   * or the head waited over {@link #WAITED_MS} for its turn: its posts in flight do not keep up),
+   * or a hook asked for a coalescing window. A response_url's lane always merges
+   * (its 5 uses are the pressure). A destination that keeps up posts each message as it came.
+   */
+  static boolean underPressure(Lane lane, List<Delivery> due, long now) {
+    if (lane.pace == null) {
+      return true;
+    }
+    Delivery head = due.get(0);
+    boolean justPaused = lane.pausedUntil > 0 && now - lane.pausedUntil < AFTER_PAUSE_MS;
+    boolean fallingBehind = now - head.notBefore() > WAITED_MS; // the posts in flight cannot keep up
+    return head.notBefore() > head.createdAt() || justPaused || fallingBehind
+        || due.size() - 1 > lane.pace.available(now);
+  }
+
   /** Takes what this lane may send now; returns when it should be looked at again. */
   private static long drive(Lane lane, long now, Access access, List<Post> posts, List<Lane> unconfigured) {
     DestinationConfig dest = access.destination(lane.name);
@@ -171,10 +194,10 @@ final class LaneScheduler {
       if (due.isEmpty()) {
         return lane.nextWindowEnd();
       }
-      if (lane.bucket != null && !lane.bucket.tryTake(now)) {
-        return lane.bucket.nextTokenAt(now);
+      if (lane.pace != null && !lane.pace.tryTake(now)) {
+        return lane.pace.nextTokenAt(now);
       }
-      Coalescer.Batch batch = Coalescer.take(due, maxChars);
+      Coalescer.Batch batch = Coalescer.take(underPressure(lane, due, now) ? due : due.subList(0, 1), maxChars);
       lane.remove(batch.deliveries());
       lane.inFlight.put(batch, now);
       posts.add(new Post(lane, dest, batch));

@@ -44,15 +44,18 @@ final class Poster {
 
   Future<Result> post(LaneScheduler.Post post) {
     List<Delivery> ds = post.batch().deliveries();
+    boolean useTaken = false;
+    for (Delivery d : ds) {
+      useTaken |= usesTaken.remove(d.id());
+    }
+    if (!ChatKinds.postable(post.batch().message(), post.destination())) { // refused by the chat server: not sent
+      return Future.succeededFuture(new Result(null, new Decision.Dead(ChatKinds.NOTHING_TO_SHOW)));
+    }
     if (post.destination() != null) {
       return send(post.destination().url(), post, false);
     }
     Delivery head = ds.get(0);
     String url = head.responseUrl();
-    boolean useTaken = false;
-    for (Delivery d : ds) {
-      useTaken |= usesTaken.remove(d.id());
-    }
     if (!services.config().responseUrl().allows(url)) {
       return Future.succeededFuture(new Result(null,
           new Decision.Dead("response_url host is not in response-url.allowed-hosts")));
@@ -73,7 +76,7 @@ final class Poster {
   }
 
   private Future<Result> send(String url, LaneScheduler.Post post, boolean responseUrl) {
-    Buffer body = Buffer.buffer(post.batch().message().encode());
+    Buffer body = Buffer.buffer(ChatKinds.forDestination(post.batch().message(), post.destination()).encode());
     return client.send(HttpMethod.POST, url, Map.of("content-type", "application/json"), body,
             services.config().delivery().requestTimeout())
         .map(reply -> {
@@ -86,7 +89,7 @@ final class Poster {
   private SendOutcome switchOn(Reply reply, String url, boolean responseUrl) {
     if (reply instanceof Reply.Answered a) {
       return SendOutcome.classify(a.status(), a.retryAfter(), SafeText.scrub(a.body(), url), responseUrl,
-          services.now());
+          services.now(), a.limits());
     }
     return new SendOutcome.Unanswered(((Reply.Unanswered) reply).kind());
   }

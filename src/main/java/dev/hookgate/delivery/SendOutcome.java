@@ -1,6 +1,7 @@
 package dev.hookgate.delivery;
 
 import dev.hookgate.outbound.FailureKind;
+import dev.hookgate.outbound.RateLimitHeaders;
 
 /**
  * What one POST to the chat server came to. Pure: classified from the status, the
@@ -20,10 +21,23 @@ public sealed interface SendOutcome {
     return !(this instanceof Unanswered u) || u.kind().mayHaveReachedTheServer();
   }
 
-  record Delivered(String reason) implements SendOutcome {}
+  /** The chat server's rate-limit headers on this answer (none when it sent none, or did not answer). */
+  default RateLimitHeaders limits() {
+    return RateLimitHeaders.NONE;
+  }
+
+  record Delivered(String reason, RateLimitHeaders limits) implements SendOutcome {
+    public Delivered(String reason) {
+      this(reason, RateLimitHeaders.NONE);
+    }
+  }
 
   /** 429: the whole lane waits. */
-  record RateLimited(long waitMs, String reason) implements SendOutcome {}
+  record RateLimited(long waitMs, String reason, RateLimitHeaders limits) implements SendOutcome {
+    public RateLimited(long waitMs, String reason) {
+      this(waitMs, reason, RateLimitHeaders.NONE);
+    }
+  }
 
   /** 5xx, 408: try again later. */
   record ServerError(int status, String reason) implements SendOutcome {}
@@ -43,12 +57,17 @@ public sealed interface SendOutcome {
   record Rejected(String reason) implements SendOutcome {}
 
   static SendOutcome classify(int status, String retryAfter, String body, boolean responseUrl, long now) {
+    return classify(status, retryAfter, body, responseUrl, now, RateLimitHeaders.NONE);
+  }
+
+  static SendOutcome classify(int status, String retryAfter, String body, boolean responseUrl, long now,
+      RateLimitHeaders limits) {
     String reason = "HTTP " + status + (body == null || body.isBlank() ? "" : ": " + abbreviate(body));
     if (status / 100 == 2) {
-      return new Delivered(reason);
+      return new Delivered(reason, limits);
     }
     if (status == 429) {
-      return new RateLimited(RetryPolicy.retryAfterMs(retryAfter, now), reason);
+      return new RateLimited(RetryPolicy.retryAfterMs(retryAfter, now), reason, limits);
     }
     if (status >= 500 || status == 408) {
       return new ServerError(status, reason);

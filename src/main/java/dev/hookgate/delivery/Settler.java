@@ -43,6 +43,10 @@ final class Settler {
     String what = ds.size() == 1 ? "delivery " + ds.get(0).id()
         : ds.size() + " deliveries " + ds.get(0).id() + ".." + ds.get(ds.size() - 1).id();
     String destination = Lanes.publicName(lane.name);
+    lane.answered(result.outcome(), now);
+    if (lane.pace != null) {
+      services.metrics().destinationRate(destination, lane.pace.rate());
+    }
     if (result.decision() instanceof Decision.Delivered) {
       if (Lanes.isDestination(lane.name)) {
         // the relay's hot path: a line per post only when the operator asks for it (DEBUG)

@@ -186,7 +186,8 @@ final class AdminApi {
           (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1])}));
       JsonArray out = new JsonArray();
       lanes.forEach((lane, v) -> out.add(new JsonObject().put("lane", lane).put("pending", v[0])
-          .put("oldest_age_ms", v[0] == 0 ? null : Math.max(0, now - v[1]))));
+          .put("oldest_age_ms", v[0] == 0 ? null : Math.max(0, now - v[1]))
+          .put("rate_per_second", services.metrics().destinationRate(lane))));
       return Optional.of(out);
     }), null);
   }

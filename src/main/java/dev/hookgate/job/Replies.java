@@ -2,6 +2,8 @@ package dev.hookgate.job;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hookgate.config.CommandConfig;
+import dev.hookgate.config.DestinationConfig;
+import dev.hookgate.protocol.BlockKitRenderer;
 import dev.hookgate.protocol.ChatJson;
 import dev.hookgate.protocol.ChatMessage;
 import dev.hookgate.protocol.CommandReply;
@@ -56,6 +58,9 @@ public final class Replies {
       first = first.withField(e.getKey(), ChatJson.MAPPER.valueToTree(Templates.renderTree(e.getValue(), scope)));
     }
     NewDelivery d = posts.get(0);
+    if (d.responseUrl() != null && command.chatKind() == DestinationConfig.ChatKind.MATTERMOST) {
+      first = BlockKitRenderer.forMattermost(first); // the reply follows the chat server the command came from
+    }
     List<NewDelivery> out = new ArrayList<>(posts);
     out.set(0, new NewDelivery(d.destination(), d.responseUrl(), d.fallback(), d.jobId(), d.hook(), first,
         d.createdAt(), d.notBefore()));

@@ -141,6 +141,9 @@ public final class ConfigReloader {
     if (!a.delivery().connectTimeout().equals(b.delivery().connectTimeout())) {
       keys.add("delivery.connect-timeout");
     }
+    if (a.delivery().maxConnectionsPerHost() != b.delivery().maxConnectionsPerHost()) {
+      keys.add("delivery.max-connections-per-host");
+    }
     return keys;
   }
 

@@ -71,6 +71,8 @@ public final class GatewayMetrics {
   /** Replaced whole at each refresh: a scrape reads one refresh, never a half-written one. */
   private final AtomicReference<Map<String, Backlog>> backlog = new AtomicReference<>(Map.of());
   private final Set<String> backlogGauges = ConcurrentHashMap.newKeySet();
+  /** Each destination's pace (posts a second): its starting rate, then what its lane learned. */
+  private final Map<String, Double> rates = new ConcurrentHashMap<>();
   private final AtomicReference<Map<String, String>> hookDestinations = new AtomicReference<>(Map.of());
   private final ActivityHistory history = new ActivityHistory();
   /** Meters by name and tags: looked up once, not rebuilt on every event. */
@@ -155,6 +157,23 @@ public final class GatewayMetrics {
         history.declare(d);
       }
     });
+    config.destinations().values().forEach(d -> {
+      if (rates.putIfAbsent(d.name(), d.startingRate()) == null) {
+        Gauge.builder("hookgate_destination_rate_per_second", () -> rates.getOrDefault(d.name(), 0.0))
+            .description("The pace a destination's lane posts at, as learned from the chat server")
+            .tag("destination", d.name()).register(registry);
+      }
+    });
+  }
+
+  /** The pace a destination's lane learned (posts a second). */
+  public void destinationRate(String destination, double perSecond) {
+    rates.put(destination, perSecond);
+  }
+
+  /** The pace of a destination (posts a second): learned, or its starting rate; null when unknown. */
+  public Double destinationRate(String destination) {
+    return rates.get(destination);
   }
 
   /** A slash command received: {@code outcome} is acked, queue_full, unauthorized, forbidden, bad_request, ... */

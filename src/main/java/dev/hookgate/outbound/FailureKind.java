@@ -17,6 +17,11 @@ public enum FailureKind {
   DNS("cannot resolve the host", false),
   /** The TLS handshake failed: no HTTP request was read by the server. */
   TLS("TLS handshake failed", false),
+  /**
+   * No connection of the pool came within the deadline (or too many requests waited for one): the
+   * request was never written.
+   */
+  NOT_SENT("not sent: no connection to the server in time", false),
   /** The request was sent and no complete answer came within the deadline. */
   TIMEOUT("timed out", true),
   /** The connection closed after the request was (perhaps) sent. */
@@ -40,6 +45,12 @@ public enum FailureKind {
   /** False when the server cannot have seen the HTTP request (connect, DNS, TLS failures). */
   public boolean mayHaveReachedTheServer() {
     return mayHaveReachedTheServer;
+  }
+
+  /** The kind of a failure before the request was written: it cannot have reached the server. */
+  public static FailureKind notSent(Throwable e) {
+    FailureKind kind = of(e);
+    return kind.mayHaveReachedTheServer() ? NOT_SENT : kind;
   }
 
   /** The kind of a failure, from its type along the cause chain (a connect timeout is a connect failure). */

@@ -53,6 +53,25 @@ public final class ChatMessage {
         : java.util.Optional.empty();
   }
 
+  /** Whether a top-level field, or that field of an attachment, is there (no copy made). */
+  public boolean hasAnywhere(String name) {
+    if (body.hasNonNull(name)) {
+      return true;
+    }
+    for (JsonNode a : body.path("attachments")) {
+      if (a.hasNonNull(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A top-level field as it is (a copy), null when absent. */
+  public JsonNode field(String name) {
+    JsonNode v = body.get(name);
+    return v == null ? null : v.deepCopy();
+  }
+
   public ArrayNode attachments() {
     JsonNode a = body.get("attachments");
     return a instanceof ArrayNode arr ? arr.deepCopy() : ChatJson.MAPPER.createArrayNode();

@@ -59,7 +59,7 @@ class ConfigParserTest {
   void validConfigIsReadWithDefaultsFilledIn() {
     GatewayConfig c = ConfigParser.parse(valid());
     assertEquals(new DestinationConfig("ops", "https://team.example.org/hooks/xxxxxxxxxxxxxxxxxxxxxxxxxx", 10, 20,
-        16383, 1), c.destinations().get("ops"));
+        16383, 1, true, false, DestinationConfig.ChatKind.MATTERMOST), c.destinations().get("ops"));
     CommandConfig report = c.commands().get("report");
     assertEquals(Optional.of("xdt3bq8kyjgbxfyhsnd4c1nqwe"), report.token());
     assertEquals("Working on it…", report.ack());

@@ -88,12 +88,51 @@ class LaneSchedulerTest {
   }
 
   @Test
-  void aBacklogIsCoalescedByDefault() {
+  void aBacklogBeyondWhatTheBucketAllowsNowIsCoalesced() {
+    DestinationConfig slow = new DestinationConfig("ops", OPS.url(), 1, 2, 16383, 1);
+    LaneScheduler scheduler = new LaneScheduler();
+    for (int i = 1; i <= 3; i++) {
+      scheduler.admit(delivery(i, "alerts", "m" + i, T0), slow, T0);
+    }
+    assertEquals(List.of("m1\nm2\nm3"), texts(scheduler.run(T0, access(slow))));
+  }
+
+  @Test
+  void whatQueuedDuringAPauseIsCoalescedWhenItEnds() {
     LaneScheduler scheduler = new LaneScheduler();
     for (int i = 1; i <= 3; i++) {
       scheduler.admit(delivery(i, "alerts", "m" + i, T0), OPS, T0);
     }
-    assertEquals(List.of("m1\nm2\nm3"), texts(scheduler.run(T0, access(OPS))));
+    scheduler.existing("dest:ops").pausedUntil = T0 + 1000;
+    assertEquals(List.of(), texts(scheduler.run(T0, access(OPS))));
+    assertEquals(List.of("m1\nm2\nm3"), texts(scheduler.run(T0 + 1000, access(OPS))));
+  }
+
+  @Test
+  void aBacklogWhoseHeadWaitedOverASecondIsCoalescedEvenWithTokensLeft() {
+    LaneScheduler scheduler = new LaneScheduler();
+    for (int i = 1; i <= 3; i++) {
+      scheduler.admit(delivery(i, "alerts", "m" + i, T0), OPS, T0);
+    }
+    assertEquals(List.of("m1\nm2\nm3"), texts(scheduler.run(T0 + LaneScheduler.WAITED_MS + 1, access(OPS))));
+  }
+
+  @Test
+  void tenMessagesToADestinationThatKeepsUpAreTenPostsEachUnchanged() {
+    LaneScheduler scheduler = new LaneScheduler();
+    List<Delivery> sent = new java.util.ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      Delivery d = delivery(i, "alerts", "m" + i, T0);
+      sent.add(d);
+      scheduler.admit(d, OPS, T0);
+    }
+    List<String> bodies = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      LaneScheduler.Round round = scheduler.run(T0 + i, access(OPS));
+      round.posts().forEach(p -> bodies.add(p.batch().message().encode()));
+      delivered(scheduler, round);
+    }
+    assertEquals(sent.stream().map(d -> d.message().encode()).toList(), bodies);
   }
 
   @Test

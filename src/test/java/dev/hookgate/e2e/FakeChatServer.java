@@ -48,6 +48,10 @@ public final class FakeChatServer implements AutoCloseable {
   private volatile long nextAllowed;
   private volatile long latencyMs;
   private volatile boolean blocksAreContent;
+  private volatile long commandHookLatencyMs;
+  /** Mattermost's limiter (a token bucket sending X-RateLimit-* on every answer); null: off. */
+  private double[] headerLimiter;
+  private long headerLimiterLast;
 
   private FakeChatServer(Vertx vertx, HttpServer server) {
     this.vertx = vertx;
@@ -102,14 +106,35 @@ public final class FakeChatServer implements AutoCloseable {
     ratePerSecond = perSecond;
   }
 
-  /** Every incoming-hook answer waits this long. */
   /** Incoming hooks accept a payload with {@code blocks} and no text, as Slack's do (Mattermost's refuse it). */
   public void acceptBlocksLikeSlack() {
     blocksAreContent = true;
   }
 
+  /**
+   * Incoming hooks are limited as Mattermost's RateLimitSettings does: {@code perSecond} with
+   * {@code burst} saved up, {@code X-RateLimit-Limit}, {@code -Remaining} and {@code -Reset}
+   * (seconds until the bucket is full, rounded up) on every answer, 429 with Retry-After beyond.
+   */
+  public synchronized void rateLimitWithHeaders(double perSecond, int burst) {
+    headerLimiter = new double[] {perSecond, burst, burst};
+    headerLimiterLast = System.currentTimeMillis();
+  }
+
+  /** Every incoming-hook answer waits this long. */
   public void latency(long millis) {
     latencyMs = millis;
+  }
+
+  /** Every response_url answer (accepted or not) waits this long, as a loaded chat server's. */
+  public void commandHookLatency(long millis) {
+    commandHookLatencyMs = millis;
+  }
+
+  /** How many posts a response_url has counted as uses (accepted or refused as the 6th). */
+  public int uses(String responseUrl) {
+    ResponseUrl url = responseUrls.get(responseUrl.substring(responseUrl.lastIndexOf('/') + 1));
+    return url == null ? 0 : url.uses().get();
   }
 
   public List<Post> posts() {
@@ -158,6 +183,14 @@ public final class FakeChatServer implements AutoCloseable {
   }
 
   private void commandHook(RoutingContext ctx) {
+    if (commandHookLatencyMs > 0) {
+      vertx.setTimer(commandHookLatencyMs, t -> answerCommandHook(ctx));
+    } else {
+      answerCommandHook(ctx);
+    }
+  }
+
+  private void answerCommandHook(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     if (System.currentTimeMillis() < commandHooksLimitedUntil) {
       ctx.response().putHeader("Retry-After", "1");
@@ -190,6 +223,9 @@ public final class FakeChatServer implements AutoCloseable {
       error(ctx, failStatus, "fake.unavailable", "fake outage");
       return;
     }
+    if (headerLimiter != null && !takeWithHeaders(ctx, now)) {
+      return;
+    }
     if (ratePerSecond > 0) {
       synchronized (this) {
         if (now < nextAllowed) {
@@ -219,6 +255,29 @@ public final class FakeChatServer implements AutoCloseable {
     } else {
       accept(ctx, body);
     }
+  }
+
+  /** Mattermost's limiter: false when it answered 429. */
+  private synchronized boolean takeWithHeaders(RoutingContext ctx, long now) {
+    double rate = headerLimiter[0];
+    double burst = headerLimiter[1];
+    double tokens = Math.min(burst, headerLimiter[2] + (now - headerLimiterLast) * rate / 1000);
+    headerLimiterLast = now;
+    boolean ok = tokens >= 1;
+    if (ok) {
+      tokens -= 1;
+    }
+    headerLimiter[2] = tokens;
+    ctx.response().putHeader("X-RateLimit-Limit", String.valueOf((long) burst))
+        .putHeader("X-RateLimit-Remaining", String.valueOf((long) Math.floor(tokens)))
+        .putHeader("X-RateLimit-Reset", String.valueOf((long) Math.ceil((burst - tokens) / rate)));
+    if (!ok) {
+      long waitS = (long) Math.ceil((1 - tokens) / rate);
+      ctx.response().putHeader("Retry-After", String.valueOf(waitS));
+      rateLimited.add(new long[] {now, waitS * 1000});
+      ctx.response().setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8").end("limit exceeded\n");
+    }
+    return ok;
   }
 
   private static JsonObject parse(RoutingContext ctx) {

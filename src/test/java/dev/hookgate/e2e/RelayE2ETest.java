@@ -159,8 +159,9 @@ class RelayE2ETest {
   }
 
   @Test
-  void slackBlocksWithoutTextAreRelayedUnchanged() throws Exception {
-    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start(config(chat, "", ""))) {
+  void slackBlocksWithoutTextAreRelayedUnchangedToASlackDestination() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start();
+        TestGateway gw = TestGateway.start(config(chat, ", kind: slack", ""))) {
       chat.acceptBlocksLikeSlack();
       JsonArray blocks = new JsonArray("[{\"type\":\"header\",\"text\":{\"type\":\"plain_text\",\"text\":\"Deploy\"}},"
           + "{\"type\":\"section\",\"fields\":[{\"type\":\"mrkdwn\",\"text\":\"*env*\\nprod\"}]}]");
