@@ -19,6 +19,15 @@ interface Dialect {
   /** Opens a connection with autocommit off, tuned for its role. */
   Connection connect(boolean reader) throws SQLException;
 
+  /**
+   * Called once for each statement a connection prepares ({@link Tx#prepare}): where the database
+   * caches plans, the statements whose best plan depends on their values are told to be planned at
+   * each run. Nothing to do by default.
+   */
+  default void prepared(String sql, java.sql.PreparedStatement ps) throws SQLException {
+    // plans are the database's own business
+  }
+
   /** Applies the missing migrations in one transaction; returns how many were applied. */
   int migrate(Connection c) throws SQLException;
 

@@ -71,7 +71,7 @@ public final class SqlStore implements Store {
    * {@code liveness}: how old a heartbeat may be for its node to count as alive (the lease length).
    */
   public static SqlStore postgres(Vertx vertx, String uri, String nodeId, Clock clock, Duration liveness) {
-    return new SqlStore(vertx, new PostgresDialect(uri), nodeId, clock, liveness);
+    return new SqlStore(vertx, new PostgresDialect(uri, nodeId), nodeId, clock, liveness);
   }
 
   /** What the store did (operations by name, transactions), for metrics and benchmarks. */
@@ -104,7 +104,7 @@ public final class SqlStore implements Store {
         dialect.release();
         throw e;
       }
-      writer = new SqlWriter(vertx, dialect, new Tx(c), stats, "hookgate-store-writer");
+      writer = new SqlWriter(vertx, dialect, new Tx(c, dialect), stats, "hookgate-store-writer");
       reader = new SqlReader(vertx, dialect, "hookgate-store-reader");
       engine.started(writer, reader);
       return null;

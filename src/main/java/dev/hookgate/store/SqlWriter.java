@@ -252,7 +252,7 @@ final class SqlWriter {
     }
     lastConnectAttempt = now;
     try {
-      tx = new Tx(dialect.connect(false));
+      tx = new Tx(dialect.connect(false), dialect);
       LOG.info("{} store: write connection reopened", dialect.name());
       return true;
     } catch (SQLException e) {

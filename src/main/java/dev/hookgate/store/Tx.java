@@ -23,6 +23,8 @@ final class Tx {
   }
 
   private final Connection connection;
+  /** Told of each statement prepared (plans); null: nothing to tell. */
+  private final Dialect dialect;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, PreparedStatement> keyed = new HashMap<>();
   /** Every statement this connection prepared (for the query-plan test). */
@@ -33,7 +35,12 @@ final class Tx {
   private long firstDeliveryQueued;
 
   Tx(Connection connection) {
+    this(connection, null);
+  }
+
+  Tx(Connection connection, Dialect dialect) {
     this.connection = connection;
+    this.dialect = dialect;
   }
 
   Connection connection() {
@@ -45,6 +52,7 @@ final class Tx {
     PreparedStatement ps = statements.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql);
+      planned(sql, ps);
       statements.put(sql, ps);
       prepared.add(sql);
     } else {
@@ -54,11 +62,18 @@ final class Tx {
     return ps;
   }
 
+  private void planned(String sql, PreparedStatement ps) throws SQLException {
+    if (dialect != null) {
+      dialect.prepared(sql, ps);
+    }
+  }
+
   /** As {@link #prepare}, returning the generated {@code id} of each inserted row. */
   PreparedStatement prepareReturningId(String sql) throws SQLException {
     PreparedStatement ps = keyed.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql, new String[] {"id"});
+      planned(sql, ps);
       keyed.put(sql, ps);
       prepared.add(sql);
     } else {
