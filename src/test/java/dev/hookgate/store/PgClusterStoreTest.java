@@ -29,12 +29,13 @@ class PgClusterStoreTest {
   void open() throws Exception {
     db = PgTestDatabase.create("PgClusterStoreTest");
     vertx = Vertx.vertx();
-    a = node("node-a");
-    b = node("node-b");
+    a = node("node-a", 1);
+    b = node("node-b", 1);
   }
 
-  private Store node(String id) throws Exception {
-    Store s = SqlStore.postgres(vertx, db.uri(), id, Clock.systemUTC(), Duration.ofSeconds(30));
+  /** One writer each: the batches the tests build with {@link WriterHold} are the node's only ones. */
+  private Store node(String id, int writers) throws Exception {
+    Store s = SqlStore.postgres(vertx, db.uri(), id, Clock.systemUTC(), Duration.ofSeconds(30), writers);
     await(s.open());
     return s;
   }
@@ -145,6 +146,36 @@ class PgClusterStoreTest {
       }
       return out;
     })));
+  }
+
+  /**
+   * A node with two writer connections commits on one while the other is held in a transaction:
+   * two transactions in flight (with one writer the enqueue would wait for the hold to end).
+   */
+  @Test
+  void a_node_with_two_writers_commits_on_one_while_the_other_is_busy() throws Exception {
+    SqlStore node = (SqlStore) node("node-w", 2);
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<Void> hold = node.write("hold", tx -> {
+      holding.countDown();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    try {
+      assertTrue(holding.await(10, TimeUnit.SECONDS), "a writer took the holding operation");
+      assertEquals(true, await(node.enqueueDeliveries(List.of(dest("ops")), null, null, 0)));
+      assertTrue(!hold.isComplete(), "the enqueue committed while the other writer still held its transaction");
+      assertEquals(1, db.query("SELECT COUNT(*) AS n FROM deliveries").get(0).getLong("n"));
+    } finally {
+      release.countDown();
+      await(hold);
+      await(node.close());
+    }
   }
 
   /**
