@@ -155,25 +155,14 @@ class PgClusterStoreTest {
   @Test
   void a_node_with_two_writers_commits_on_one_while_the_other_is_busy() throws Exception {
     SqlStore node = (SqlStore) node("node-w", 2);
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Future<Void> hold = node.write("hold", tx -> {
-      holding.countDown();
-      try {
-        release.await(20, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    });
+    WriterHold.Held hold = WriterHold.holding(op -> node.write("hold", op));
     try {
-      assertTrue(holding.await(10, TimeUnit.SECONDS), "a writer took the holding operation");
       assertEquals(true, await(node.enqueueDeliveries(List.of(dest("ops")), null, null, 0)));
-      assertTrue(!hold.isComplete(), "the enqueue committed while the other writer still held its transaction");
+      assertTrue(!hold.done().isComplete(), "the enqueue committed while the other writer still held its transaction");
       assertEquals(1, db.query("SELECT COUNT(*) AS n FROM deliveries").get(0).getLong("n"));
     } finally {
-      release.countDown();
-      await(hold);
+      hold.release().countDown();
+      await(hold.done());
       await(node.close());
     }
   }
