@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -62,6 +63,37 @@ class PgClusterStoreTest {
     assertEquals(Map.of(), await(a.holdLanes("node-a", List.of("dest:ops"), 6_002, 9_002)));
     await(b.releaseLanes("node-b", 12_000));
     assertEquals(Map.of("dest:ops", 12_000L), await(a.holdLanes("node-a", List.of("dest:ops"), 7_000, 10_000)));
+  }
+
+  /**
+   * Node a, up first, holds all four destination lanes and has claimed a delivery on each; node b
+   * comes up: it asks for its share, a hands two lanes over at its next renewal, b holds them after
+   * a one-second pause, and each then keeps two. The delivery a claimed on a lane it handed over
+   * stays a's until a sends it: b's claims never return it.
+   */
+  @Test
+  void a_node_starting_later_takes_a_fair_share_of_lanes_and_no_delivery_is_claimed_twice() throws Exception {
+    List<String> lanes = List.of("dest:d1", "dest:d2", "dest:d3", "dest:d4");
+    await(a.enqueueDeliveries(List.of(dest("d1"), dest("d2"), dest("d3"), dest("d4")), null, null, 0));
+    long t = System.currentTimeMillis();
+    assertEquals(4, await(a.holdLanes("node-a", lanes, t, t + 30_000)).size());
+    List<Long> claimedByA = await(a.claimOwnedDeliveries(List.of(), 10, 100, "node-a", t, t + 30_000, -1))
+        .stream().map(Delivery::id).toList();
+    assertEquals(4, claimedByA.size());
+
+    assertEquals(Map.of(), await(b.holdLanes("node-b", lanes, t + 1, t + 30_001)), "b asks, takes nothing yet");
+    assertEquals(Set.of("dest:d3", "dest:d4"), await(a.holdLanes("node-a", lanes, t + 2, t + 30_002)).keySet());
+    Map<String, Long> forB = await(b.holdLanes("node-b", lanes, t + 3, t + 30_003));
+    assertEquals(Map.of("dest:d1", t + 2 + SqlLaneLeases.HANDOVER_PAUSE_MS, "dest:d2", t + 2 + SqlLaneLeases.HANDOVER_PAUSE_MS),
+        forB, "b holds two lanes, paused while a may still be posting");
+    // stable: each renews its two
+    assertEquals(Set.of("dest:d3", "dest:d4"), await(a.holdLanes("node-a", lanes, t + 4, t + 30_004)).keySet());
+    assertEquals(Set.of("dest:d1", "dest:d2"), await(b.holdLanes("node-b", lanes, t + 5, t + 30_005)).keySet());
+
+    await(b.enqueueDeliveries(List.of(dest("d1"), dest("d3")), null, null, 0));
+    List<Delivery> claimedByB = await(b.claimOwnedDeliveries(List.of(), 10, 100, "node-b", t + 6, t + 30_006, -1));
+    assertEquals(List.of("dest:d1"), claimedByB.stream().map(Delivery::lane).toList(), "b's lanes, new rows only");
+    assertTrue(claimedByB.stream().noneMatch(d -> claimedByA.contains(d.id())), "a's claimed deliveries stay a's");
   }
 
   @Test
