@@ -80,8 +80,6 @@ if [ "${NEED_PG:-0}" = 1 ]; then
   command -v psql >/dev/null || die "psql is needed (apt-get install postgresql-client)"
   PG_VERSION=$(psql_admin -c 'SHOW server_version' 2>&1) \
     || die "PostgreSQL does not answer at $PG_URI: $PG_VERSION (set BENCH_PG_URI)"
-  PG_POSTMASTER=$(pg_postmaster)
-  [ -n "$PG_POSTMASTER" ] || log "the postmaster's pid is not readable: PostgreSQL CPU will read 0"
   PG_SETTINGS=$(psql_admin -F ' ' -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
     WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'commit_delay', 'shared_buffers', 'max_connections')")
 fi
@@ -163,6 +161,10 @@ pg_ticks_snapshot() {
     echo "$pid $ticks"
   done >"$1"
 }
+if [ "${NEED_PG:-0}" = 1 ]; then
+  PG_POSTMASTER=$(pg_postmaster)
+  [ -n "$PG_POSTMASTER" ] || log "the postmaster's pid is not readable: PostgreSQL CPU will read 0"
+fi
 # store_counts BASE: "operations transactions" the gateway's store committed (its /metrics)
 store_counts() {
   curl -fsS --max-time 5 "$1/metrics" 2>/dev/null | awk '/^hookgate_store_operations_total[{ ]/ { o += $NF }
