@@ -52,8 +52,9 @@ interface Dialect {
   void lockQueueDepths(Tx tx, java.util.SortedSet<String> commands) throws SQLException;
 
   /**
-   * Runs inside a transaction that queued work, just before its commit: tells the other nodes
-   * (PostgreSQL NOTIFY, delivered at commit). Nothing to do where nobody else listens.
+   * Runs once a transaction that queued work committed: tells the other nodes (PostgreSQL: a
+   * NOTIFY sent after the commit, coalesced with other commits'). Nothing to do where nobody else
+   * listens.
    */
   void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) throws SQLException;
 

@@ -30,6 +30,8 @@ final class PostgresDialect implements Dialect {
   private final Properties properties;
   /** This node: named in its NOTIFY payloads, so that its own listener ignores them. */
   private final String nodeId;
+  /** Started at the first wake-up to send; stopped by {@link #release}. */
+  private PgNotifier notifier;
 
   /** {@code uri}: {@code postgresql://user:password@host:port/database?param=value}. */
   PostgresDialect(String uri, String nodeId) {
@@ -164,23 +166,39 @@ final class PostgresDialect implements Dialect {
     ps.executeUpdate();
   }
 
-  /** Payloads: this node's id (jobs), {@code <first id> <node id>} (deliveries). */
+  /**
+   * Hands the wake-up to {@link PgNotifier}, which sends it after this commit, coalesced with the
+   * other writers': payloads name this node (jobs) and {@code <first id> <node id>} (deliveries).
+   */
   @Override
-  public void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) throws SQLException {
-    if (!jobs && firstDeliveryId <= 0) {
-      return;
+  public void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) {
+    if (jobs || firstDeliveryId > 0) {
+      notifier().queued(jobs, firstDeliveryId);
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-      if (jobs) {
-        ps.setString(1, JOBS_CHANNEL);
-        ps.setString(2, nodeId);
-        ps.execute();
-      }
-      if (firstDeliveryId > 0) {
-        ps.setString(1, DELIVERIES_CHANNEL);
-        ps.setString(2, firstDeliveryId + " " + nodeId);
-        ps.execute();
-      }
+  }
+
+  private synchronized PgNotifier notifier() {
+    if (notifier == null) {
+      notifier = new PgNotifier(this);
+    }
+    return notifier;
+  }
+
+  /** One statement for both channels: {@link #bindNotify} binds it. */
+  String notifySql(boolean jobs, long firstDeliveryId) {
+    if (jobs && firstDeliveryId > 0) {
+      return "SELECT pg_notify('" + JOBS_CHANNEL + "', ?), pg_notify('" + DELIVERIES_CHANNEL + "', ?)";
+    }
+    return "SELECT pg_notify('" + (jobs ? JOBS_CHANNEL : DELIVERIES_CHANNEL) + "', ?)";
+  }
+
+  void bindNotify(PreparedStatement ps, boolean jobs, long firstDeliveryId) throws SQLException {
+    int p = 1;
+    if (jobs) {
+      ps.setString(p++, nodeId);
+    }
+    if (firstDeliveryId > 0) {
+      ps.setString(p, firstDeliveryId + " " + nodeId);
     }
   }
 
@@ -207,6 +225,13 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public void release() {
-    // nothing held outside connections
+    PgNotifier n;
+    synchronized (this) {
+      n = notifier;
+      notifier = null;
+    }
+    if (n != null) {
+      n.close();
+    }
   }
 }

@@ -241,13 +241,17 @@ final class SqlWriter {
         return;
       }
       try {
-        dialect.notifyQueued(tx.connection(), tx.anyJobsQueued(), tx.firstDeliveryQueued());
         tx.connection().commit();
       } catch (Throwable e) {
         // a commit that failed may have happened (a connection lost in the middle): never re-run
         rollback();
         failAll(batch, unavailable(e));
         return;
+      }
+      try {
+        dialect.notifyQueued(tx.connection(), tx.anyJobsQueued(), tx.firstDeliveryQueued());
+      } catch (Throwable e) { // the work is committed: the others' sweeps find it without the wake-up
+        LOG.warn("telling the other nodes failed: {}", e.getMessage());
       }
       tx.reset();
       stats.committed();

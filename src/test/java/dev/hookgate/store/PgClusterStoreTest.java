@@ -220,8 +220,19 @@ class PgClusterStoreTest {
       } while (opened != null && !Long.valueOf(0).equals(opened));
       assertEquals(0L, opened, "the LISTEN connection's first wake-up");
       woken.clear();
+      LinkedBlockingQueue<Object> heardByAB = new LinkedBlockingQueue<>();
+      vertx.eventBus().consumer(Addresses.DELIVERIES_READY, m -> heardByAB.add(m.body() == null ? "null" : m.body()));
+      vertx.eventBus().consumer(Addresses.JOBS_READY, m -> heardByAB.add("job"));
       await(c.enqueueDeliveries(List.of(dest("ops"), dest("dev")), null, null, 0));
       await(c.enqueueJob(new NewJob("c1", "deploy", Map.of("text", "x"), "", 1_000), 10));
+      // c's NOTIFYs are sent after its commits: once a and b heard both, c's listener had them too
+      long cId = db.query("SELECT MIN(id) AS m FROM deliveries").get(0).getLong("m");
+      java.util.Set<Object> fromC = new java.util.HashSet<>();
+      while (!fromC.containsAll(List.of(cId, "job"))) {
+        Object heard = heardByAB.poll(10, TimeUnit.SECONDS);
+        assertTrue(heard != null, "a and b heard c's wake-ups: " + fromC);
+        fromC.add(heard);
+      }
       await(b.enqueueDeliveries(List.of(dest("ops")), null, null, 0));
       long bId = db.query("SELECT MAX(id) AS m FROM deliveries").get(0).getLong("m");
       assertEquals(bId, woken.poll(10, TimeUnit.SECONDS), "the first wake-up c heard is b's");
