@@ -96,7 +96,7 @@ final class PgWakeups implements AutoCloseable {
   }
 
   /**
-   * One notification as {@link PostgresDialect#notifyQueued} writes it: on the jobs channel the
+   * One notification as {@link PgNotifier} sends it: on the jobs channel the
    * node's id, on the deliveries channel {@code <first id> <node id>}. A payload without a node
    * (an older node) wakes, a delivery id that does not parse looks from the start (0).
    */
