@@ -23,9 +23,15 @@
 #     1000000, max-in-flight BENCH_RELAY_MAX_IN_FLIGHT (4)); msg/s = messages the sink got on that
 #     destination (lines of coalesced posts, during the run and the drain after it) / time from the
 #     start of wrk to the last arrival (as bench/run.sh).
-#   * what it costs: CPU seconds of the gateway JVM(s) and of all postgres processes during the
-#     measured run (from /proc, as cores busy), the machine's idle share, and for PostgreSQL the
-#     database's committed transactions per second (pg_stat_database.xact_commit).
+#   * what it costs: CPU seconds of each gateway JVM and of PostgreSQL (the postmaster and its
+#     processes: the server's own and the benchmark database's backends, from /proc) during the
+#     measured run, as cores busy and as CPU ms per accepted message; the machine's idle share; the
+#     database's committed transactions per second (pg_stat_database.xact_commit); the gateways'
+#     store commits per second and mean batch (operations per commit, from their /metrics).
+#   * a projection from the CPU per message (two nodes if run, else one): nodes and PostgreSQL
+#     cores for BENCH_PROJECT_RATES msg/s (nodes of BENCH_NODE_CORES (2) cores, PostgreSQL on
+#     BENCH_PG_CORES (4) for the two-node ratio, everything busy at most BENCH_UTILIZATION (0.7)),
+#     checked against the run: each PostgreSQL scenario's CPU predicted from the other's.
 # Reference: wrk posting the same fixture straight to the sink (one request = one message).
 #
 # Knobs (environment): BENCH_DURATION (15s), BENCH_WARMUP (45s), BENCH_THREADS (2),
@@ -132,12 +138,37 @@ wrk_finish() {
   log "  -> $label: ${R[$label.rps]} req/s, p50 ${R[$label.p50_us]} us, p99 ${R[$label.p99_us]} us," \
     "non-2xx ${R[$label.non2xx]}, socket errors ${R[$label.errors]}"
 }
-# pg_ticks_snapshot FILE: "pid ticks" of every process named postgres (the server and its backends)
+# the server's postmaster: the parent of its checkpointer (pg_stat_activity names it)
+pg_postmaster() {
+  local ckpt
+  ckpt=$(psql_admin -c "SELECT pid FROM pg_stat_activity WHERE backend_type = 'checkpointer'") || return 0
+  [ -n "$ckpt" ] && awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$ckpt/stat" 2>/dev/null || true
+}
+# pg_ticks_snapshot FILE DB: "pid ticks" of the postmaster and its children: the server's own processes
+# and the client backends of DB (not those of other databases on a shared server), from /proc
 pg_ticks_snapshot() {
-  local f
+  local f pid cmd
+  : >"$1"
+  [ -n "${PG_POSTMASTER:-}" ] || return 0
   for f in /proc/[0-9]*/stat; do
-    awk '$2 == "(postgres)" { sub(/^.*\) /, ""); print FILENAME, $12 + $13 }' "$f" 2>/dev/null || true
+    pid=${f#/proc/}; pid=${pid%/stat}
+    read -r ppid ticks < <(awk '{ sub(/^.*\) /, ""); print $2, $12 + $13 }' "$f" 2>/dev/null) || continue
+    [ "$pid" = "$PG_POSTMASTER" ] || [ "$ppid" = "$PG_POSTMASTER" ] || continue
+    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || continue
+    case $cmd in
+      *"("[0-9]*")"*|*"[local]"*) case $cmd in *" $2 "*) ;; *) continue ;; esac ;; # a client backend: ours only
+    esac
+    echo "$pid $ticks"
   done >"$1"
+}
+if [ "${NEED_PG:-0}" = 1 ]; then
+  PG_POSTMASTER=$(pg_postmaster)
+  [ -n "$PG_POSTMASTER" ] || log "the postmaster's pid is not readable: PostgreSQL CPU will read 0"
+fi
+# store_counts BASE: "operations transactions" the gateway's store committed (its /metrics)
+store_counts() {
+  curl -fsS --max-time 5 "$1/metrics" 2>/dev/null | awk '/^hookgate_store_operations_total[{ ]/ { o += $NF }
+    /^hookgate_store_transactions_total[{ ]/ { t += $NF } END { printf "%.0f %.0f\n", o, t }'
 }
 # pg_ticks_delta BEFORE AFTER: ticks spent by postgres processes between the snapshots
 pg_ticks_delta() {
@@ -273,7 +304,9 @@ EOF
   local syncs0=0 syncs1=0 sampler=
   if [ -n "$db" ]; then commits0=$(xact_commits "$db"); syncs0=$(wal_syncs); fi
   : >"$WORK/$sc-waits.txt"
-  gw0=$(cpu_ticks "${pids[@]}"); pg_ticks_snapshot "$WORK/pg0.txt"; read -r mb0 mt0 < <(machine_ticks)
+  local nt0=() nt1=() sc0=() sc1=()
+  for i in $(seq 1 "$nodes"); do nt0+=("$(cpu_ticks "${pids[i-1]}")"); sc0+=("$(store_counts "${bases[i-1]}")"); done
+  gw0=$(cpu_ticks "${pids[@]}"); pg_ticks_snapshot "$WORK/pg0.txt" "$db"; read -r mb0 mt0 < <(machine_ticks)
   start_ms=$(now_ms)
   wpids=()
   for i in $(seq 1 "$nodes"); do
@@ -282,7 +315,8 @@ EOF
   if [ -n "$db" ]; then sample_waits "$db" "$WORK/$sc-waits.txt" "${wpids[@]}" & sampler=$!; fi
   for i in $(seq 1 "$nodes"); do wrk_finish "$sc-n$i" "${wpids[i-1]}"; done
   end_ms=$(now_ms)
-  gw1=$(cpu_ticks "${pids[@]}"); pg_ticks_snapshot "$WORK/pg1.txt"; read -r mb1 mt1 < <(machine_ticks)
+  gw1=$(cpu_ticks "${pids[@]}"); pg_ticks_snapshot "$WORK/pg1.txt" "$db"; read -r mb1 mt1 < <(machine_ticks)
+  for i in $(seq 1 "$nodes"); do nt1+=("$(cpu_ticks "${pids[i-1]}")"); sc1+=("$(store_counts "${bases[i-1]}")"); done
   if [ -n "$db" ]; then commits1=$(xact_commits "$db"); syncs1=$(wal_syncs); wait "$sampler" || true; fi
   local wall=$(( end_ms - start_ms )) acked=$relay_sanity rps=0 req=0 non2xx=0 errors=0 lat=
   for i in $(seq 1 "$nodes"); do
@@ -314,6 +348,23 @@ EOF
   S[$sc.syncs]=$( [ -n "$db" ] && awk -v c=$(( syncs1 - syncs0 )) -v ms="$wall" 'BEGIN { printf "%.0f", c * 1000 / ms }' || echo "n/a")
   S[$sc.per_msg]=$( [ -n "$db" ] && awk -v c=$(( commits1 - commits0 )) -v a="$acked" 'BEGIN { if (a > 0) printf "%.1f", c / a; else print "n/a" }' || echo "n/a")
   S[$sc.waits]=$( [ -n "$db" ] && wait_summary "$WORK/$sc-waits.txt" || echo "n/a")
+  # CPU per accepted message (ms): each node (its ticks ÷ the messages it acked), all gateways,
+  # PostgreSQL (postmaster and its processes), the whole machine (wrk and the sink included)
+  local pg_ticks=0 ops=0 txs=0 o0 t0 o1 t1 per_node=
+  [ -n "$db" ] && pg_ticks=$(pg_ticks_delta "$WORK/pg0.txt" "$WORK/pg1.txt")
+  for i in $(seq 1 "$nodes"); do
+    local na=$(( ${R[$sc-n$i.requests]} - ${R[$sc-n$i.non2xx]} ))
+    per_node+="${per_node:+ / }$(ms_per_msg $(( nt1[i-1] - nt0[i-1] )) "$na")"
+    read -r o0 t0 <<<"${sc0[i-1]}"; read -r o1 t1 <<<"${sc1[i-1]}"
+    ops=$(( ops + o1 - o0 )); txs=$(( txs + t1 - t0 ))
+  done
+  S[$sc.gw_node_ms]=$per_node
+  S[$sc.gw_ms]=$(ms_per_msg $(( gw1 - gw0 )) "$acked")
+  S[$sc.pg_ms]=$( [ -n "$db" ] && ms_per_msg "$pg_ticks" "$acked" || echo 0)
+  S[$sc.machine_ms]=$(ms_per_msg $(( mb1 - mb0 )) "$acked")
+  S[$sc.cores_used]=$(cores $(( gw1 - gw0 + pg_ticks )) "$wall")
+  S[$sc.gw_commits]=$(awk -v c="$txs" -v ms="$wall" 'BEGIN { printf "%.0f", c * 1000 / ms }')
+  S[$sc.batch]=$(awk -v o="$ops" -v t="$txs" 'BEGIN { if (t > 0) printf "%.1f", o / t; else print "n/a" }')
   # which node sends to the destination (one owner per destination on PostgreSQL)
   local owners=
   for i in $(seq 1 "$nodes"); do
@@ -323,16 +374,61 @@ EOF
   log "  -> $sc: ingest $rps req/s; delivered $rm of $acked messages in $rp posts, last ${elapsed} ms after the start:" \
     "${S[$sc.msgs]} msg/s; gateway CPU ${S[$sc.gw_cpu]} cores, postgres ${S[$sc.pg_cpu]}, idle ${S[$sc.idle]}," \
     "transactions/s ${S[$sc.commits]} (${S[$sc.per_msg]} per message), WAL flushes/s ${S[$sc.syncs]}," \
-    "backend waits: ${S[$sc.waits]}; relay destination sent by ${S[$sc.owner]}"
+    "backend waits: ${S[$sc.waits]}; relay destination sent by ${S[$sc.owner]}; CPU ms per message: gateway(s)" \
+    "${S[$sc.gw_ms]} (each node ${S[$sc.gw_node_ms]}), postgres ${S[$sc.pg_ms]}, machine ${S[$sc.machine_ms]};" \
+    "store commits/s ${S[$sc.gw_commits]}, mean batch ${S[$sc.batch]} operations"
   for i in $(seq 1 "$nodes"); do kill -0 "${pids[i-1]}" 2>/dev/null || die "$sc node $i died"; done
   stop_pids "${pids[@]}"
   if [ -n "$db" ]; then drop_db "$db"; fi
 }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
+ms_per_msg() { awk -v t="$1" -v n="$2" -v hz="$HZ" 'BEGIN { if (n > 0) printf "%.3f", t / hz * 1000 / n; else print "n/a" }'; }
 rnd() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
 ratio() { awk -v g="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", g / b; else print "n/a" }'; }
 
 for sc in "${SCENARIOS[@]}"; do run_scenario "$sc"; done
+
+# ---------------------------------------------------------------- projection (from CPU per message)
+# A linear model: a message costs g ms of gateway CPU (on whichever node took it) and p ms of
+# PostgreSQL CPU, whatever the rate. N nodes of NODE_CORES cores and a PostgreSQL of C cores, each
+# busy at most UTILIZATION, carry min(N × NODE_CORES × U × 1000 / g, C × U × 1000 / p) msg/s.
+NODE_CORES=${BENCH_NODE_CORES:-2}
+PG_CORES=${BENCH_PG_CORES:-4}
+UTILIZATION=${BENCH_UTILIZATION:-0.7}
+read -r -a PROJECT_RATES <<< "${BENCH_PROJECT_RATES:-2000 5000 10000 20000 50000}"
+proj_source() { if [ -n "${S[pg2.gw_ms]:-}" ]; then echo pg2; elif [ -n "${S[pg1.gw_ms]:-}" ]; then echo pg1; fi; }
+projected_ratio() {
+  local src; src=$(proj_source)
+  [ -n "$src" ] || { echo 0; return; }
+  awk -v g="${S[$src.gw_ms]}" -v p="${S[$src.pg_ms]}" -v n="$NODE_CORES" -v c="$PG_CORES" -v u="$UTILIZATION" '
+    function cap(nodes) { a = nodes * n * u * 1000 / g; b = (p > 0) ? c * u * 1000 / p : a; return a < b ? a : b }
+    BEGIN { if (g > 0) printf "%.2f", cap(2) / cap(1); else print 0 }'
+}
+projection() {
+  local src; src=$(proj_source)
+  [ -n "$src" ] || return 0
+  local g=${S[$src.gw_ms]} p=${S[$src.pg_ms]}
+  echo "**Projection** from $(title "$src")'s CPU per message (gateway $g ms, PostgreSQL $p ms), nodes of $NODE_CORES cores and PostgreSQL busy at most $(awk -v u="$UTILIZATION" 'BEGIN { printf "%.0f %%", u * 100 }') (BENCH_NODE_CORES, BENCH_UTILIZATION):"
+  echo
+  echo "| relay messages/s | gateway cores | nodes of $NODE_CORES cores | PostgreSQL cores |"
+  echo "|---:|---:|---:|---:|"
+  for r in "${PROJECT_RATES[@]}"; do
+    awk -v r="$r" -v g="$g" -v p="$p" -v n="$NODE_CORES" -v u="$UTILIZATION" 'function ceil(x) { return (x == int(x)) ? x : int(x) + 1 }
+      BEGIN { gc = r * g / 1000; pc = r * p / 1000; printf "| %d | %.1f | %d | %d (%.1f busy) |\n", r, gc, ceil(gc / (n * u)), ceil(pc / u), pc }'
+  done
+  echo
+  echo "Two nodes ÷ one with PostgreSQL on $PG_CORES cores: $(projected_ratio)× (one node is bound by its own $NODE_CORES cores; PostgreSQL on $PG_CORES cores carries $(awk -v p="$p" -v c="$PG_CORES" -v u="$UTILIZATION" 'BEGIN { if (p > 0) printf "%.0f", c * u * 1000 / p; else print "n/a" }') msg/s)."
+  echo
+  echo "Check of the model against this run: the CPU (gateways + PostgreSQL) each scenario would use at its measured rate with the other scenario's CPU per message, and what it used:"
+  echo
+  local a b
+  for a in pg1 pg2; do
+    b=$( [ "$a" = pg1 ] && echo pg2 || echo pg1)
+    [ -n "${S[$a.gw_ms]:-}" ] && [ -n "${S[$b.gw_ms]:-}" ] || continue
+    awk -v r="${S[$a.rps]}" -v g="${S[$b.gw_ms]}" -v p="${S[$b.pg_ms]}" -v used="${S[$a.cores_used]}" -v ta="$(title "$a")" -v tb="$(title "$b")" \
+      'BEGIN { pred = r * (g + p) / 1000; printf "- %s at %.0f msg/s: %.2f cores predicted from %s, %.2f used (%+.0f %%)\n", ta, r, pred, tb, used, (used > 0 ? 100 * (pred - used) / used : 0) }'
+  done
+}
 DBS=() # dropped at the end of each scenario
 
 # ---------------------------------------------------------------- 6. report
@@ -389,10 +485,23 @@ mkdir -p "$RESULTS"
       "${S[$sc.syncs]}" "${S[$sc.errors]}" "${S[$sc.load]}"
   done
   echo
-  echo "| measure (issue 9) | this run | target |"
+  echo "| measure (issue 18) | this run | target |"
   echo "|---|---|---|"
-  echo "| PostgreSQL, one node, relay ingest ÷ SQLite | $(ratio_line pg1 sqlite) | $(target "${S[pg1.rps]:-0}" "${S[sqlite.rps]:-0}" 0.4) |"
+  echo "| PostgreSQL, one node, relay ingest ÷ SQLite | $(ratio_line pg1 sqlite) | $(target "${S[pg1.rps]:-0}" "${S[sqlite.rps]:-0}" 0.5) |"
   echo "| PostgreSQL, two nodes together ÷ one node (same total connections, $CONNS) | $(ratio_line pg2 pg1) | $(target "${S[pg2.rps]:-0}" "${S[pg1.rps]:-0}" 1.0) |"
+  echo "| projection: two ${NODE_CORES}-core nodes ÷ one, PostgreSQL on ${PG_CORES} cores (below) | $(projected_ratio) | $(target "$(projected_ratio)" 1 1.7) |"
+  echo
+  echo "CPU per accepted message (ms of CPU, during the measured run ÷ the messages acked in it: ingest and delivery together) and the store's batching:"
+  echo
+  echo "| scenario | gateway CPU ms/msg (each node) | postgres CPU ms/msg | whole machine CPU ms/msg (wrk, sink included) | store commits/s (the gateways' count) | PG transactions/s | mean batch (operations per commit) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for sc in "${SCENARIOS[@]}"; do
+    printf '| %s | %s (%s) | %s | %s | %s | %s | %s |\n' "$(title "$sc")" "${S[$sc.gw_ms]}" "${S[$sc.gw_node_ms]}" \
+      "$( [ "$sc" = sqlite ] && echo n/a || echo "${S[$sc.pg_ms]}")" "${S[$sc.machine_ms]}" "${S[$sc.gw_commits]}" \
+      "${S[$sc.commits]}" "${S[$sc.batch]}"
+  done
+  echo
+  projection
   echo
   echo "What each scenario cost:"
   echo

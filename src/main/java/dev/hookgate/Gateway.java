@@ -62,7 +62,8 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, GatewayMetrics metrics, GatewayConfig config, Clock clock) {
     String nodeId = UUID.randomUUID().toString();
     SqlStore store = switch (config.store().kind()) {
-      case "postgres" -> SqlStore.postgres(vertx, config.store().postgresUri(), nodeId, clock, config.store().lease());
+      case "postgres" -> SqlStore.postgres(vertx, config.store().postgresUri(), nodeId, clock, config.store().lease(),
+          config.store().postgresWriters());
       default -> SqlStore.sqlite(vertx, Path.of(config.store().path()), config.store().sqliteSynchronous(), nodeId);
     };
     registerStoreMetrics(metrics, store.stats());

@@ -47,7 +47,7 @@ public final class ConfigLoader {
   /** Every scalar key of the config reference outside the named sections ({@code ...[]}: a list). */
   static final List<String> KEYS = List.of("http.host", "http.port", "http.max-body-bytes", "http.max-form-fields",
       "http.max-header-bytes", "http.idle-timeout", "http.request-timeout", "http.tls.cert", "http.tls.key",
-      "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.sqlite-synchronous", "store.retention",
+      "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.postgres.writers", "store.sqlite-synchronous", "store.retention",
       "admin.token", "response-url.allowed-hosts[]", "response-url.max-post-chars", "jobs.worker-instances",
       "jobs.worker-pool-size", "delivery.backoff[]", "delivery.max-attempts", "delivery.max-age",
       "delivery.request-timeout", "delivery.connect-timeout", "shutdown.grace", "log.format",

@@ -122,10 +122,12 @@ public final class ConfigParser {
     }
     String kind = n.string("kind", "sqlite");
     String uri = null;
+    int writers = StoreConfig.DEFAULT_POSTGRES_WRITERS;
     if (kind.equals("postgres")) {
       ConfigNode pg = n.section("postgres");
-      pg.rejectUnknown(Set.of("uri"));
+      pg.rejectUnknown(Set.of("uri", "writers"));
       uri = pg.required("uri");
+      writers = pg.integer("writers", StoreConfig.DEFAULT_POSTGRES_WRITERS, 1, 16);
       if (!uri.isEmpty()) {
         try {
           java.net.URI u = new java.net.URI(uri);
@@ -144,7 +146,7 @@ public final class ConfigParser {
     }
     return new StoreConfig(kind, n.string("path", "data/hookgate.db"),
         n.duration("lease", Duration.ofSeconds(30)), uri, synchronous,
-        n.duration("retention", StoreConfig.DEFAULT_RETENTION));
+        n.duration("retention", StoreConfig.DEFAULT_RETENTION), writers);
   }
 
   private AdminConfig admin(ConfigNode n, boolean allowShortSecrets) {

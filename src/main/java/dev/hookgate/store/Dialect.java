@@ -19,6 +19,15 @@ interface Dialect {
   /** Opens a connection with autocommit off, tuned for its role. */
   Connection connect(boolean reader) throws SQLException;
 
+  /**
+   * Called once for each statement a connection prepares ({@link Tx#prepare}): where the database
+   * caches plans, the statements whose best plan depends on their values are told to be planned at
+   * each run. Nothing to do by default.
+   */
+  default void prepared(String sql, java.sql.PreparedStatement ps) throws SQLException {
+    // plans are the database's own business
+  }
+
   /** Applies the missing migrations in one transaction; returns how many were applied. */
   int migrate(Connection c) throws SQLException;
 
@@ -46,8 +55,9 @@ interface Dialect {
   void lockQueueDepths(Tx tx, java.util.SortedSet<String> commands) throws SQLException;
 
   /**
-   * Runs inside a transaction that queued work, just before its commit: tells the other nodes
-   * (PostgreSQL NOTIFY, delivered at commit). Nothing to do where nobody else listens.
+   * Runs once a transaction that queued work committed: tells the other nodes (PostgreSQL: a
+   * NOTIFY sent after the commit, coalesced with other commits'). Nothing to do where nobody else
+   * listens.
    */
   void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) throws SQLException;
 

@@ -101,6 +101,11 @@ final class PgSchema {
         queued INTEGER NOT NULL
       );
       INSERT INTO queue_depth (command, queued) SELECT command, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY command;
+      """,
+      // 6: lanes balanced across nodes: a node below its fair share asks for a lane (wanted_by), and
+      // the node above its share hands it over at its next renewal
+      """
+      ALTER TABLE lane_leases ADD COLUMN wanted_by TEXT;
       """);
 
   private PgSchema() {}

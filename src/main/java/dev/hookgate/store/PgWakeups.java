@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * channels and republishes what it hears on the local event bus, where the dispatcher and the
  * delivery engine already listen: another node's work wakes them at its commit. A lost connection
  * is reopened with backoff; on every (re)connect both are woken for a full look (what was notified
- * meanwhile was lost). The sweeps every second stay as the safety net.
+ * meanwhile was lost). The sweeps every second stay as the safety net. A notification names the
+ * node that sent it; this node's own are ignored (it wakes itself locally, at once).
  */
 final class PgWakeups implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PgWakeups.class);
@@ -82,16 +83,40 @@ final class PgWakeups implements AutoCloseable {
     if (closed) {
       return;
     }
-    if (PostgresDialect.JOBS_CHANNEL.equals(channel)) {
+    Wakeup w = Wakeup.parse(channel, payload);
+    if (w == null || w.node().equals(dialect.nodeId())) {
+      return; // not ours to hear, or this node's own commit: it woke itself locally already
+    }
+    if (w.jobs()) {
       wakeups.jobsQueued();
-    } else if (PostgresDialect.DELIVERIES_CHANNEL.equals(channel)) {
+    } else {
+      wakeups.deliveriesQueued(w.firstId());
+    }
+  }
+
+  /**
+   * One notification as {@link PgNotifier} sends it: on the jobs channel the
+   * node's id, on the deliveries channel {@code <first id> <node id>}. A payload without a node
+   * (an older node) wakes, a delivery id that does not parse looks from the start (0).
+   */
+  record Wakeup(boolean jobs, long firstId, String node) {
+    static Wakeup parse(String channel, String payload) {
+      String p = payload == null ? "" : payload;
+      if (PostgresDialect.JOBS_CHANNEL.equals(channel)) {
+        return new Wakeup(true, 0, p);
+      }
+      if (!PostgresDialect.DELIVERIES_CHANNEL.equals(channel)) {
+        return null;
+      }
+      int space = p.indexOf(' ');
+      String id = space < 0 ? p : p.substring(0, space);
       long firstId = 0;
       try {
-        firstId = Long.parseLong(payload);
+        firstId = Long.parseLong(id);
       } catch (NumberFormatException e) {
         // a payload we did not write: look from the start
       }
-      wakeups.deliveriesQueued(firstId);
+      return new Wakeup(false, firstId, space < 0 ? "" : p.substring(space + 1));
     }
   }
 

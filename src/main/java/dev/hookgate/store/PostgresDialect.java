@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
+import org.postgresql.PGStatement;
 
 /**
  * PostgreSQL, shared by one node or several: claims lock their rows and skip those another node
@@ -27,9 +28,14 @@ final class PostgresDialect implements Dialect {
 
   private final String jdbcUrl;
   private final Properties properties;
+  /** This node: named in its NOTIFY payloads, so that its own listener ignores them. */
+  private final String nodeId;
+  /** Started at the first wake-up to send; stopped by {@link #release}. */
+  private PgNotifier notifier;
 
   /** {@code uri}: {@code postgresql://user:password@host:port/database?param=value}. */
-  PostgresDialect(String uri) {
+  PostgresDialect(String uri, String nodeId) {
+    this.nodeId = nodeId;
     URI u = URI.create(uri);
     if (!"postgresql".equals(u.getScheme()) && !"postgres".equals(u.getScheme())) {
       throw new IllegalArgumentException("store.postgres.uri must start with postgresql://");
@@ -49,6 +55,9 @@ final class PostgresDialect implements Dialect {
       }
     }
     properties.putIfAbsent("ApplicationName", "hookgate");
+    // the shared batches of inserts (jobs, deliveries) go as multi-row INSERTs: one statement to
+    // parse, plan and execute for many rows (generated ids still come back, one per row)
+    properties.putIfAbsent("reWriteBatchedInserts", "true");
     String host = u.getHost() == null ? "127.0.0.1" : u.getHost();
     int port = u.getPort() < 0 ? 5432 : u.getPort();
     String database = u.getPath() == null || u.getPath().length() <= 1 ? "" : u.getPath().substring(1);
@@ -67,15 +76,28 @@ final class PostgresDialect implements Dialect {
   @Override
   public Connection connect(boolean reader) throws SQLException {
     Connection c = DriverManager.getConnection(jdbcUrl, properties);
-    // Plans made for each statement's values. A cached generic plan is made once, often while a
-    // table is nearly empty, and then kept: one seen here leased each delivery by walking the whole
-    // partial index of pending rows (deliveries_pending (lane, id), for "id = $1"), so each claim
-    // cost as much as the backlog was long. Planning these short statements costs less than that.
-    try (Statement st = c.createStatement()) {
-      st.execute("SET plan_cache_mode = force_custom_plan");
-    }
     c.setAutoCommit(reader);
     return c;
+  }
+
+  /**
+   * Plans made for each run's values, for the statements that pick rows by a lease's expiry or claim
+   * with SKIP LOCKED: a cached generic plan is made without the values, often while a table is
+   * nearly empty, and then kept; one seen here leased each delivery by walking the whole partial
+   * index of pending rows (deliveries_pending (lane, id), for "id = $1"), so each claim cost as much
+   * as the backlog was long. Those run as unnamed statements (pgjdbc's prepareThreshold 0: parsed
+   * and planned at each run, never server-prepared). Every other statement (inserts, updates by key)
+   * is server-prepared and may run on PostgreSQL's cached generic plan: no planning per run.
+   */
+  @Override
+  public void prepared(String sql, PreparedStatement ps) throws SQLException {
+    if (plannedEachRun(sql)) {
+      ps.unwrap(PGStatement.class).setPrepareThreshold(0);
+    }
+  }
+
+  static boolean plannedEachRun(String sql) {
+    return sql.contains("SKIP LOCKED") || sql.contains("lease_until < ?");
   }
 
   /** Autocommit connection for LISTEN. */
@@ -149,19 +171,44 @@ final class PostgresDialect implements Dialect {
     ps.executeUpdate();
   }
 
+  /**
+   * Hands the wake-up to {@link PgNotifier}, which sends it after this commit, coalesced with the
+   * other writers': payloads name this node (jobs) and {@code <first id> <node id>} (deliveries).
+   */
   @Override
-  public void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) throws SQLException {
+  public void notifyQueued(Connection c, boolean jobs, long firstDeliveryId) {
+    if (jobs || firstDeliveryId > 0) {
+      notifier().queued(jobs, firstDeliveryId);
+    }
+  }
+
+  private synchronized PgNotifier notifier() {
+    if (notifier == null) {
+      notifier = new PgNotifier(this);
+    }
+    return notifier;
+  }
+
+  /** One statement for both channels: {@link #bindNotify} binds it. */
+  String notifySql(boolean jobs, long firstDeliveryId) {
+    if (jobs && firstDeliveryId > 0) {
+      return "SELECT pg_notify('" + JOBS_CHANNEL + "', ?), pg_notify('" + DELIVERIES_CHANNEL + "', ?)";
+    }
+    return "SELECT pg_notify('" + (jobs ? JOBS_CHANNEL : DELIVERIES_CHANNEL) + "', ?)";
+  }
+
+  void bindNotify(PreparedStatement ps, boolean jobs, long firstDeliveryId) throws SQLException {
+    int p = 1;
     if (jobs) {
-      try (Statement st = c.createStatement()) {
-        st.execute("NOTIFY " + JOBS_CHANNEL);
-      }
+      ps.setString(p++, nodeId);
     }
     if (firstDeliveryId > 0) {
-      try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify('" + DELIVERIES_CHANNEL + "', ?)")) {
-        ps.setString(1, Long.toString(firstDeliveryId));
-        ps.execute();
-      }
+      ps.setString(p, firstDeliveryId + " " + nodeId);
     }
+  }
+
+  String nodeId() {
+    return nodeId;
   }
 
   @Override
@@ -183,6 +230,13 @@ final class PostgresDialect implements Dialect {
 
   @Override
   public void release() {
-    // nothing held outside connections
+    PgNotifier n;
+    synchronized (this) {
+      n = notifier;
+      notifier = null;
+    }
+    if (n != null) {
+      n.close();
+    }
   }
 }

@@ -26,8 +26,8 @@ final class SqlDeliveries implements DeliveryQueue {
   private static final String FREE = "(lease_until IS NULL OR lease_until < ?)";
 
   private final SqlEngine engine;
-  /** Writer thread only. */
-  private long lastIdempotencyPurge;
+  /** The writer threads (a purge that two run at once deletes the same rows twice: harmless). */
+  private volatile long lastIdempotencyPurge;
 
   SqlDeliveries(SqlEngine engine) {
     this.engine = engine;
@@ -240,7 +240,8 @@ final class SqlDeliveries implements DeliveryQueue {
   }
 
   private Future<Void> updateEach(String name, Collection<Long> ids, String sql, Binder binder) {
-    List<Long> list = List.copyOf(ids);
+    // rows locked in id order: two writers' transactions never wait on each other in a cycle
+    List<Long> list = ids.stream().sorted().toList();
     return engine.write(name, tx -> {
       if (list.isEmpty()) {
         return null;

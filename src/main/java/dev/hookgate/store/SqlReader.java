@@ -39,7 +39,7 @@ final class SqlReader {
       thread.execute(() -> {
         try {
           if (tx == null) {
-            tx = new Tx(dialect.connect(true), dialect.batchReturnsKeys());
+            tx = new Tx(dialect.connect(true), dialect);
           }
           T value = op.run(tx);
           context.runOnContext(x -> promise.complete(value));

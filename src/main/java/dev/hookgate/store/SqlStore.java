@@ -1,5 +1,6 @@
 package dev.hookgate.store;
 
+import dev.hookgate.config.StoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -36,6 +37,8 @@ public final class SqlStore implements Store {
   private final SqlEngine engine;
   private final Clock clock;
   private final long livenessMs;
+  /** Writer connections (group commits in flight at once): 1 on SQLite. */
+  private final int writers;
   private final StoreStats stats = new StoreStats();
   private final SqlJobs jobs;
   private final SqlDeliveries deliveries;
@@ -48,8 +51,9 @@ public final class SqlStore implements Store {
   private long heartbeatTimer = -1;
   private volatile boolean closed;
 
-  SqlStore(Vertx vertx, Dialect dialect, String nodeId, Clock clock, Duration liveness) {
+  SqlStore(Vertx vertx, Dialect dialect, String nodeId, Clock clock, Duration liveness, int writers) {
     this.vertx = vertx;
+    this.writers = writers;
     this.dialect = dialect;
     this.engine = new SqlEngine(dialect, nodeId);
     this.clock = clock;
@@ -63,7 +67,8 @@ public final class SqlStore implements Store {
 
   /** The embedded store: one SQLite file that this process holds alone. */
   public static SqlStore sqlite(Vertx vertx, Path path, String synchronous, String nodeId) {
-    return new SqlStore(vertx, new SqliteDialect(path, synchronous), nodeId, Clock.systemUTC(), Duration.ofSeconds(30));
+    return new SqlStore(vertx, new SqliteDialect(path, synchronous), nodeId, Clock.systemUTC(), Duration.ofSeconds(30),
+        1);
   }
 
   /**
@@ -71,7 +76,13 @@ public final class SqlStore implements Store {
    * {@code liveness}: how old a heartbeat may be for its node to count as alive (the lease length).
    */
   public static SqlStore postgres(Vertx vertx, String uri, String nodeId, Clock clock, Duration liveness) {
-    return new SqlStore(vertx, new PostgresDialect(uri), nodeId, clock, liveness);
+    return postgres(vertx, uri, nodeId, clock, liveness, StoreConfig.DEFAULT_POSTGRES_WRITERS);
+  }
+
+  /** As above, with {@code writers} write connections, each group-committing ({@code store.postgres.writers}). */
+  public static SqlStore postgres(Vertx vertx, String uri, String nodeId, Clock clock, Duration liveness,
+      int writers) {
+    return new SqlStore(vertx, new PostgresDialect(uri, nodeId), nodeId, clock, liveness, writers);
   }
 
   /** What the store did (operations by name, transactions), for metrics and benchmarks. */
@@ -104,7 +115,7 @@ public final class SqlStore implements Store {
         dialect.release();
         throw e;
       }
-      writer = new SqlWriter(vertx, dialect, new Tx(c, dialect.batchReturnsKeys()), stats, "hookgate-store-writer");
+      writer = new SqlWriter(vertx, dialect, new Tx(c, dialect), stats, "hookgate-store-writer", writers);
       reader = new SqlReader(vertx, dialect, "hookgate-store-reader");
       engine.started(writer, reader);
       return null;

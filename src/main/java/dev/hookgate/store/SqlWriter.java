@@ -16,9 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One thread owns the write connection. Operations submitted while it is busy run together in one
- * transaction (group commit): many writers, one flush. Futures complete on the submitter's Vert.x
- * context.
+ * Writer threads, each owning a write connection: operations submitted while they are busy run
+ * together in one transaction (group commit): many writers, one flush. Futures complete on the
+ * submitter's Vert.x context. SQLite has one writer thread (the database takes one write
+ * transaction at a time); PostgreSQL a few ({@code store.postgres.writers}), each taking whatever
+ * waits when it is free, so that several transactions are in flight and commit latency, not one
+ * connection, bounds a node. Operations of one batch run in submission order; two batches on two
+ * writers may commit in either order (nothing waits on another's commit without its future).
  *
  * <p>Failures: an operation that fails with an ordinary error (a constraint, a callback that threw)
  * rolls its batch back, and the others are re-run each in its own transaction, so that one bad row
@@ -67,24 +71,33 @@ final class SqlWriter {
   private final FailureLog failures = new FailureLog(LOG);
   /**
    * Bounded: when the disk cannot keep up, new work is refused at once (the HTTP handlers answer 503,
-   * a producer retries) instead of piling up in memory.
+   * a producer retries) instead of piling up in memory. Shared by the writer threads.
    */
   private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
-  private final Thread thread;
+  private final List<Worker> workers = new ArrayList<>();
   private volatile boolean running = true;
-  /** Writer thread only. */
-  private volatile Tx tx;
-  private long lastConnectAttempt;
 
+  /** One writer thread on the {@code opened} connection. */
   SqlWriter(Vertx vertx, Dialect dialect, Tx opened, StoreStats stats, String name) {
+    this(vertx, dialect, opened, stats, name, 1);
+  }
+
+  /**
+   * {@code writers} writer threads: the first on the {@code opened} connection, the others open
+   * theirs at their first batch.
+   */
+  SqlWriter(Vertx vertx, Dialect dialect, Tx opened, StoreStats stats, String name, int writers) {
+    if (writers < 1) {
+      throw new IllegalArgumentException("writers must be at least 1: " + writers);
+    }
     this.vertx = vertx;
     this.wakeups = new Wakeups(vertx);
     this.dialect = dialect;
-    this.tx = opened;
     this.stats = stats;
-    this.thread = new Thread(this::loop, name);
-    this.thread.setDaemon(true);
-    this.thread.start();
+    for (int i = 0; i < writers; i++) {
+      workers.add(new Worker(i == 0 ? opened : null, writers == 1 ? name : name + "-" + (i + 1)));
+    }
+    workers.forEach(w -> w.thread.start());
   }
 
   /** Queues an operation; {@code name} says what it is in logs and metrics. */
@@ -109,102 +122,29 @@ final class SqlWriter {
     return promise.future();
   }
 
-  /** The statements the current write connection prepared so far (for the query-plan test). */
+  /** The statements the write connections prepared so far (for the query-plan test). */
   java.util.Set<String> preparedStatements() {
-    Tx t = tx;
-    return t == null ? java.util.Set.of() : java.util.Set.copyOf(t.preparedStatements());
+    java.util.Set<String> all = new java.util.HashSet<>();
+    for (Worker w : workers) {
+      Tx t = w.tx;
+      if (t != null) {
+        all.addAll(t.preparedStatements());
+      }
+    }
+    return all;
   }
 
-  /** Finishes what was submitted, then closes the connection. */
+  /** Finishes what was submitted, then closes the connections. */
   void close() {
     synchronized (this) {
-      running = false; // no submit can slip in after this: the loop runs what is queued, then stops
+      running = false; // no submit can slip in after this: the loops run what is queued, then stop
     }
     try {
-      thread.join(10_000);
+      for (Worker w : workers) {
+        w.thread.join(10_000);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private void loop() {
-    List<Pending<?>> batch = new ArrayList<>();
-    while (running || !queue.isEmpty()) {
-      try {
-        Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        long started = System.nanoTime();
-        runBatch(batch);
-        long ms = (System.nanoTime() - started) / 1_000_000;
-        if (ms > SLOW_BATCH_MS) {
-          LOG.warn("store batch of {} operation(s) took {} ms (first: {})", batch.size(), ms, batch.get(0).name());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (Throwable e) { // the writer thread must survive anything
-        batch.forEach(p -> p.fail(e));
-        LOG.error("store writer: unexpected failure", e);
-      } finally {
-        batch.clear();
-      }
-    }
-    if (tx != null) {
-      tx.closeQuietly();
-    }
-  }
-
-  private void runBatch(List<Pending<?>> batch) {
-    if (!connected()) {
-      failAll(batch, new StoreUnavailableException(dialect.name() + " store unavailable: cannot reconnect", null));
-      return;
-    }
-    Object[] results = new Object[batch.size()];
-    SortedSet<String> queueDepths = new TreeSet<>();
-    batch.forEach(p -> queueDepths.addAll(p.queueDepths()));
-    int i = 0;
-    try {
-      if (!queueDepths.isEmpty()) {
-        dialect.lockQueueDepths(tx, queueDepths);
-      }
-      for (; i < batch.size(); i++) {
-        results[i] = batch.get(i).op().run(tx);
-      }
-      tx.runBatches(); // the rows the operations added to shared batches: one round trip each
-    } catch (Throwable e) { // an Error too: the writer thread must survive any operation
-      boolean storage = e instanceof SQLException s && dialect.isStorageFailure(s);
-      boolean clean = rollback();
-      if (storage || !clean) {
-        failAll(batch, unavailable(e));
-      } else if (batch.size() == 1) {
-        batch.get(0).fail(e);
-      } else {
-        batch.forEach(p -> runBatch(List.of(p)));
-      }
-      return;
-    }
-    boolean jobsQueued = tx.anyJobsQueued();
-    long firstDeliveryQueued = tx.firstDeliveryQueued();
-    try {
-      dialect.notifyQueued(tx.connection(), jobsQueued, firstDeliveryQueued); // the other nodes
-      tx.connection().commit();
-    } catch (Throwable e) {
-      // a commit that failed may have happened (a connection lost in the middle): never re-run
-      rollback();
-      failAll(batch, unavailable(e));
-      return;
-    }
-    tx.reset();
-    wakeups.committed(jobsQueued, firstDeliveryQueued); // this node
-    stats.committed();
-    failures.recovered();
-    for (int j = 0; j < batch.size(); j++) {
-      stats.operation(batch.get(j).name());
-      batch.get(j).complete(results[j]);
     }
   }
 
@@ -227,42 +167,144 @@ final class SqlWriter {
     return m == null ? root.getClass().getSimpleName() : m;
   }
 
-  /**
-   * Rolls back; false (and the connection dropped, to be reopened) when that fails or the
-   * connection is not in a known state afterwards.
-   */
-  private boolean rollback() {
-    tx.reset();
-    try {
-      tx.connection().rollback();
-      if (tx.connection().getAutoCommit() || tx.connection().isClosed()) {
-        throw new SQLException("connection left outside a transaction");
-      }
-      return true;
-    } catch (SQLException e) {
-      tx.closeQuietly();
-      tx = null;
-      return false;
-    }
-  }
+  /** One writer thread and its connection. */
+  private final class Worker {
+    private final Thread thread;
+    /** This worker's thread only (read by {@link #preparedStatements}). */
+    private volatile Tx tx;
+    private long lastConnectAttempt;
+    private boolean hadConnection;
 
-  /** A connection in a known state, opened anew after a failure (at most every RECONNECT_EVERY_MS). */
-  private boolean connected() {
-    if (tx != null) {
-      return true;
+    Worker(Tx opened, String name) {
+      this.tx = opened;
+      this.hadConnection = opened != null;
+      this.thread = new Thread(this::loop, name);
+      this.thread.setDaemon(true);
     }
-    long now = System.currentTimeMillis();
-    if (now - lastConnectAttempt < RECONNECT_EVERY_MS) {
-      return false;
+
+    private void loop() {
+      List<Pending<?>> batch = new ArrayList<>();
+      while (running || !queue.isEmpty()) {
+        try {
+          Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+          long started = System.nanoTime();
+          runBatch(batch);
+          long ms = (System.nanoTime() - started) / 1_000_000;
+          if (ms > SLOW_BATCH_MS) {
+            LOG.warn("store batch of {} operation(s) took {} ms (first: {})", batch.size(), ms, batch.get(0).name());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (Throwable e) { // the writer thread must survive anything
+          batch.forEach(p -> p.fail(e));
+          LOG.error("store writer: unexpected failure", e);
+        } finally {
+          batch.clear();
+        }
+      }
+      if (tx != null) {
+        tx.closeQuietly();
+      }
     }
-    lastConnectAttempt = now;
-    try {
-      tx = new Tx(dialect.connect(false), dialect.batchReturnsKeys());
-      LOG.info("{} store: write connection reopened", dialect.name());
-      return true;
-    } catch (SQLException e) {
-      failures.failed(0, "reconnecting: " + e.getMessage());
-      return false;
+
+    private void runBatch(List<Pending<?>> batch) {
+      if (!connected()) {
+        failAll(batch, new StoreUnavailableException(dialect.name() + " store unavailable: cannot reconnect", null));
+        return;
+      }
+      Object[] results = new Object[batch.size()];
+      SortedSet<String> queueDepths = new TreeSet<>();
+      batch.forEach(p -> queueDepths.addAll(p.queueDepths()));
+      int i = 0;
+      try {
+        if (!queueDepths.isEmpty()) {
+          dialect.lockQueueDepths(tx, queueDepths);
+        }
+        for (; i < batch.size(); i++) {
+          results[i] = batch.get(i).op().run(tx);
+        }
+        tx.runBatches(); // the rows the operations added to shared batches: one round trip each
+      } catch (Throwable e) { // an Error too: the writer thread must survive any operation
+        boolean storage = e instanceof SQLException s && dialect.isStorageFailure(s);
+        boolean clean = rollback();
+        if (storage || !clean) {
+          failAll(batch, unavailable(e));
+        } else if (batch.size() == 1) {
+          batch.get(0).fail(e);
+        } else {
+          batch.forEach(p -> runBatch(List.of(p)));
+        }
+        return;
+      }
+      try {
+        tx.connection().commit();
+      } catch (Throwable e) {
+        // a commit that failed may have happened (a connection lost in the middle): never re-run
+        rollback();
+        failAll(batch, unavailable(e));
+        return;
+      }
+      boolean jobsQueued = tx.anyJobsQueued();
+      long firstDeliveryQueued = tx.firstDeliveryQueued();
+      try {
+        dialect.notifyQueued(tx.connection(), jobsQueued, firstDeliveryQueued); // the other nodes
+      } catch (Throwable e) { // the work is committed: the others' sweeps find it without the wake-up
+        LOG.warn("telling the other nodes failed: {}", e.getMessage());
+      }
+      tx.reset();
+      wakeups.committed(jobsQueued, firstDeliveryQueued); // this node
+      stats.committed();
+      failures.recovered();
+      for (int j = 0; j < batch.size(); j++) {
+        stats.operation(batch.get(j).name());
+        batch.get(j).complete(results[j]);
+      }
+    }
+
+    /**
+     * Rolls back; false (and the connection dropped, to be reopened) when that fails or the
+     * connection is not in a known state afterwards.
+     */
+    private boolean rollback() {
+      tx.reset();
+      try {
+        tx.connection().rollback();
+        if (tx.connection().getAutoCommit() || tx.connection().isClosed()) {
+          throw new SQLException("connection left outside a transaction");
+        }
+        return true;
+      } catch (SQLException e) {
+        tx.closeQuietly();
+        tx = null;
+        return false;
+      }
+    }
+
+    /** A connection in a known state, opened anew after a failure (at most every RECONNECT_EVERY_MS). */
+    private boolean connected() {
+      if (tx != null) {
+        return true;
+      }
+      long now = System.currentTimeMillis();
+      if (now - lastConnectAttempt < RECONNECT_EVERY_MS) {
+        return false;
+      }
+      lastConnectAttempt = now;
+      try {
+        tx = new Tx(dialect.connect(false), dialect);
+        LOG.info("{} store: write connection {}", dialect.name(), hadConnection ? "reopened" : "opened");
+        hadConnection = true;
+        return true;
+      } catch (SQLException e) {
+        failures.failed(0, "reconnecting: " + e.getMessage());
+        return false;
+      }
     }
   }
 }

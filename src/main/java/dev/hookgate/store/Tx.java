@@ -23,6 +23,8 @@ final class Tx {
   }
 
   private final Connection connection;
+  /** Told of each statement prepared (plans); null: nothing to tell. */
+  private final Dialect dialect;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
   private final Map<String, PreparedStatement> keyed = new HashMap<>();
   /** Every statement this connection prepared (for the query-plan test). */
@@ -35,13 +37,15 @@ final class Tx {
   private boolean jobsQueued;
   private long firstDeliveryQueued;
 
-  /**
-   * @param batchReturnsKeys whether the driver gives the generated keys of a JDBC batch (pgjdbc
-   *     does; sqlite-jdbc gives none)
-   */
-  Tx(Connection connection, boolean batchReturnsKeys) {
+  Tx(Connection connection) {
+    this(connection, null);
+  }
+
+  /** {@code dialect}: how its statements are prepared, whether a batch returns its keys; null: plain JDBC. */
+  Tx(Connection connection, Dialect dialect) {
     this.connection = connection;
-    this.batchReturnsKeys = batchReturnsKeys;
+    this.dialect = dialect;
+    this.batchReturnsKeys = dialect != null && dialect.batchReturnsKeys();
   }
 
   /** Binds one row of an insert. */
@@ -133,6 +137,7 @@ final class Tx {
     PreparedStatement ps = statements.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql);
+      planned(sql, ps);
       statements.put(sql, ps);
       prepared.add(sql);
     } else {
@@ -142,11 +147,18 @@ final class Tx {
     return ps;
   }
 
+  private void planned(String sql, PreparedStatement ps) throws SQLException {
+    if (dialect != null) {
+      dialect.prepared(sql, ps);
+    }
+  }
+
   /** As {@link #prepare}, returning the generated {@code id} of each inserted row. */
   PreparedStatement prepareReturningId(String sql) throws SQLException {
     PreparedStatement ps = keyed.get(sql);
     if (ps == null) {
       ps = connection.prepareStatement(sql, new String[] {"id"});
+      planned(sql, ps);
       keyed.put(sql, ps);
       prepared.add(sql);
     } else {

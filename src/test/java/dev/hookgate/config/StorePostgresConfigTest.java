@@ -22,6 +22,19 @@ class StorePostgresConfigTest {
   }
 
   @Test
+  void postgres_writers_default_to_three_and_are_bounded() {
+    assertEquals(3, ConfigParser.parse(withStore(
+        "{\"kind\": \"postgres\", \"postgres\": {\"uri\": \"postgresql://db/hookgate\"}}")).store().postgresWriters());
+    assertEquals(2, ConfigParser.parse(withStore(
+        "{\"kind\": \"postgres\", \"postgres\": {\"uri\": \"postgresql://db/hookgate\", \"writers\": 2}}"))
+        .store().postgresWriters());
+    List<String> problems = ConfigParserTest.problems(withStore(
+        "{\"kind\": \"postgres\", \"postgres\": {\"uri\": \"postgresql://db/hookgate\", \"writers\": 0}}"));
+    assertEquals(1, problems.size(), problems.toString());
+    assertEquals(true, problems.get(0).startsWith("store.postgres.writers: "), problems.get(0));
+  }
+
+  @Test
   void sqlite_stays_the_default_without_a_uri() {
     assertEquals(null, ConfigParser.parse(ConfigParserTest.valid()).store().postgresUri());
   }
@@ -44,7 +57,7 @@ class StorePostgresConfigTest {
   void unknown_kinds_and_keys_are_refused() {
     assertEquals(List.of("store.kind: \"mongo\" is not supported (sqlite, postgres)"),
         ConfigParserTest.problems(withStore("{\"kind\": \"mongo\"}")));
-    assertEquals(List.of("store.postgres.url: unknown key (expected one of uri)", "store.postgres.uri: is required"),
+    assertEquals(List.of("store.postgres.url: unknown key (expected one of uri, writers)", "store.postgres.uri: is required"),
         ConfigParserTest.problems(withStore("{\"kind\": \"postgres\", \"postgres\": {\"url\": \"x\"}}")));
     assertEquals(List.of("store.postgres: is only read with kind: postgres"),
         ConfigParserTest.problems(withStore("{\"postgres\": {\"uri\": \"postgresql://db/hookgate\"}}")));

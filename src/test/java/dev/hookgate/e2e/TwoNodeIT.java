@@ -87,7 +87,7 @@ class TwoNodeIT {
         Map<String, Integer> replies = replies(chat);
         long replyDuplicates = replies.values().stream().filter(n -> n > 1).count();
         assertEquals(COMMANDS, replies.size(), "replies to unknown commands");
-        assertEquals(0, replyDuplicates, "a job ran twice or its reply was sent twice");
+        assertEquals(0, replyDuplicates, () -> "a job ran twice or its reply was sent twice: " + duplicated(replies, a, b));
         Map<String, Integer> received = notificationLines(chat);
         long lineDuplicates = received.values().stream().filter(n -> n > 1).count();
         assertEquals(NOTIFICATIONS, received.size(), "unknown notification lines");
@@ -184,6 +184,25 @@ class TwoNodeIT {
       n++;
     }
     return n;
+  }
+
+  /** The commands replied to more than once, with the lines of each node's log that name their job. */
+  private static String duplicated(Map<String, Integer> replies, GatewayProcess a, GatewayProcess b) {
+    StringBuilder out = new StringBuilder();
+    try {
+      for (Map.Entry<String, Integer> e : replies.entrySet()) {
+        if (e.getValue() > 1) {
+          out.append(e.getKey()).append(" x").append(e.getValue()).append('\n');
+          for (GatewayProcess node : List.of(a, b)) {
+            node.output().lines().filter(l -> l.contains(e.getKey()) || l.contains("WARN") || l.contains("ERROR"))
+                .limit(40).forEach(l -> out.append(node == a ? "A: " : "B: ").append(l).append('\n'));
+          }
+        }
+      }
+    } catch (java.io.IOException ex) {
+      out.append(ex);
+    }
+    return out.toString();
   }
 
   static String tail(GatewayProcess gw) throws Exception {

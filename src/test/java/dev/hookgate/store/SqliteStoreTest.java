@@ -102,7 +102,7 @@ class SqliteStoreTest extends StoreContractTest {
   void when_the_writer_falls_behind_new_work_is_refused_at_once_not_piled_up() throws Exception {
     Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("overload.db"));
     c.setAutoCommit(false);
-    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c, false), new StoreStats(), "test-writer");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
       CountDownLatch release = WriterHold.hold(op -> writer.submit("hold", op));
       List<Future<Object>> queued = new ArrayList<>();
@@ -127,7 +127,7 @@ class SqliteStoreTest extends StoreContractTest {
   @Test
   void a_failing_operation_in_a_group_commit_fails_alone_and_the_rest_of_its_batch_commits() throws Exception {
     Connection c = connectionWithTable("writer.db");
-    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c, false), new StoreStats(), "test-writer");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
       AtomicInteger runsOfFirst = new AtomicInteger();
       List<Future<Integer>> ops = inOneTransaction(writer, List.of(
@@ -155,7 +155,7 @@ class SqliteStoreTest extends StoreContractTest {
   void rows_of_a_shared_batch_run_once_for_the_whole_transaction_and_a_bad_row_fails_only_its_operation()
       throws Exception {
     Connection c = connectionWithTable("shared.db");
-    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c, false), new StoreStats(), "test-writer");
+    SqlWriter writer = new SqlWriter(vertx, new SqliteDialect(dir.resolve("unused.db"), "full"), new Tx(c), new StoreStats(), "test-writer");
     try {
       AtomicInteger batchesRun = new AtomicInteger();
       List<Integer> seenBeforeTheBatchRan = new ArrayList<>();

@@ -14,11 +14,19 @@ import java.util.function.Function;
 final class WriterHold {
   private WriterHold() {}
 
+  /** The latch that lets the holding operation go, and its future (complete once it committed). */
+  record Held(CountDownLatch release, Future<Void> done) {}
+
   /** Submits the holding operation, waits until it runs, and answers the latch that lets it go. */
   static CountDownLatch hold(Function<SqlWriter.SqlOp<Void>, Future<Void>> submit) throws InterruptedException {
+    return holding(submit).release();
+  }
+
+  /** As {@link #hold}, with the holding operation's future. */
+  static Held holding(Function<SqlWriter.SqlOp<Void>, Future<Void>> submit) throws InterruptedException {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    submit.apply(tx -> {
+    Future<Void> done = submit.apply(tx -> {
       started.countDown();
       try {
         release.await(10, TimeUnit.SECONDS);
@@ -28,6 +36,6 @@ final class WriterHold {
       return null;
     });
     assertTrue(started.await(10, TimeUnit.SECONDS), "the writer took the holding operation");
-    return release;
+    return new Held(release, done);
   }
 }
