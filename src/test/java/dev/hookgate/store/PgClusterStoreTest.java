@@ -233,9 +233,12 @@ class PgClusterStoreTest {
         assertTrue(heard != null, "a and b heard c's wake-ups: " + fromC);
         fromC.add(heard);
       }
+      // c woke itself once per commit, from its writer (with the first new id): never through its own NOTIFY
+      assertEquals(cId, woken.poll(10, TimeUnit.SECONDS), "c's own deliveries, from its writer");
+      assertEquals("job", woken.poll(10, TimeUnit.SECONDS), "c's own job, from its writer");
       await(b.enqueueDeliveries(List.of(dest("ops")), null, null, 0));
       long bId = db.query("SELECT MAX(id) AS m FROM deliveries").get(0).getLong("m");
-      assertEquals(bId, woken.poll(10, TimeUnit.SECONDS), "the first wake-up c heard is b's");
+      assertEquals(bId, woken.poll(10, TimeUnit.SECONDS), "the next wake-up c heard is b's: its own NOTIFYs are not echoed");
       await(c.close());
     } finally {
       await(alone.close());
