@@ -107,7 +107,7 @@ public final class JobLauncher {
   }
 
   private void dispatch(JobRecord job) {
-    LOG.debug("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
+    LOG.info("job {} command={} started (attempt {})", job.id(), job.command(), job.attempts());
     vertx.eventBus().request(Addresses.JOBS_RUN, job, RUN).onComplete(r -> {
       if (r.failed()) {
         LOG.warn("job {} got no answer from its worker: {}; its lease will expire", job.id(), r.cause().getMessage());

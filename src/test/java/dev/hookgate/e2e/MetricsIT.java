@@ -143,7 +143,9 @@ class MetricsIT {
           List<String> seen = new ArrayList<>();
           while (lines.find()) {
             String labels = lines.group(1) == null ? "" : lines.group(1);
-            double expected = name.equals("hookgate_build_info") ? 1 : 0;
+            // build_info is 1; a destination's pace starts at its rate (10/s when none is configured); the rest at 0
+            double expected = name.equals("hookgate_build_info") ? 1
+                : name.equals("hookgate_destination_rate_per_second") ? 10 : 0;
             assertEquals(expected, Double.parseDouble(lines.group(2)), "before any traffic: " + lines.group());
             seen.add(labels);
           }
