@@ -13,7 +13,7 @@ jar: $(JAR)
 
 ## run the gateway with conf/hookgate.yaml (builds the jar if needed)
 run: $(JAR)
-	java -jar $(JAR) --config conf/hookgate.yaml
+	java -XX:+ExitOnOutOfMemoryError -jar $(JAR) --config conf/hookgate.yaml
 
 ## the gateway with conf/demo.yaml on :8080 and a local chat preview on :8065 (http://127.0.0.1:8065/)
 ## that prints and shows every post; HOOKGATE_HTTP_PORT / HOOKGATE_DEMO_CHAT_PORT move them
