@@ -23,6 +23,7 @@ public final class ConfigParser {
   public static GatewayConfig parse(JsonObject raw) {
     ConfigParser parser = new ConfigParser();
     GatewayConfig config = parser.gateway(new ConfigNode(raw, "", parser.problems));
+    parser.problems.addAll(PlaceholderSecrets.problems(config));
     if (!parser.problems.isEmpty()) {
       throw new ConfigException(parser.problems);
     }

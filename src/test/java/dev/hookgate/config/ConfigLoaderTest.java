@@ -233,7 +233,7 @@ class ConfigLoaderTest {
   @Test
   void shippedDefaultConfigResolvesWithAnEmptyEnvironment() throws IOException {
     GatewayConfig c = ConfigLoader.resolve(defaultConfigFile(), Map.of());
-    assertEquals(new HttpConfig("0.0.0.0", 8080, 1_048_576, 256), c.http());
+    assertEquals(new HttpConfig("127.0.0.1", 8080, 1_048_576, 256), c.http());
     assertEquals(Optional.empty(), c.admin().token());
     assertEquals(List.of(new ResponseUrlConfig.AllowedHost("https", "team.example.org", -1)),
         c.responseUrl().allowedHosts());
