@@ -24,6 +24,7 @@ public final class ConfigParser {
     ConfigParser parser = new ConfigParser();
     GatewayConfig config = parser.gateway(new ConfigNode(raw, "", parser.problems));
     parser.problems.addAll(PlaceholderSecrets.problems(config));
+    parser.problems.addAll(TemplateCheck.problems(config));
     if (!parser.problems.isEmpty()) {
       throw new ConfigException(parser.problems);
     }
