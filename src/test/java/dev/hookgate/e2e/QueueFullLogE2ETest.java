@@ -16,13 +16,7 @@ class QueueFullLogE2ETest {
 
   @Test
   void aBurstOfRefusalsIsAFewLinesNotALinePerRequest() throws Exception {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> captured =
-        new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger log =
-        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.hookgate.http.CommandHandler");
-    captured.start();
-    log.addAppender(captured);
-    try (TestGateway gw = TestGateway.start("""
+    try (LogCapture log = new LogCapture("dev.hookgate.http.CommandHandler"); TestGateway gw = TestGateway.start("""
         store: {path: "${DB}"}
         response-url: {allowed-hosts: ["http://127.0.0.1:9"]}
         shutdown: {grace: 1s}
@@ -40,12 +34,9 @@ class QueueFullLogE2ETest {
         }
       }
       assertTrue(busy >= 15, busy + " busy answers");
-      List<String> lines = captured.list.stream().map(e -> e.getFormattedMessage())
-          .filter(l -> l.contains("jobs already queued")).toList();
+      List<String> lines = log.lines().stream().filter(l -> l.contains("jobs already queued")).toList();
       // 5 a minute per HTTP event loop (each has its own count; at most 2 of them)
       assertTrue(lines.size() >= 1 && lines.size() <= 10 && lines.size() < busy, lines.size() + " lines: " + lines);
-    } finally {
-      log.detachAppender(captured);
     }
   }
 }
