@@ -21,6 +21,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import dev.hookgate.ops.GatewayMetrics;
+import dev.hookgate.ops.HttpMetricLabels;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,8 +54,8 @@ public final class Gateway {
   /** A Vert.x instance whose own metrics (HTTP, event bus, pools) land in the gateway's registry. */
   public static Vertx newVertx(GatewayMetrics metrics) {
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
-            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .with(new VertxOptions().setMetricsOptions(HttpMetricLabels.apply(new MicrometerMetricsOptions().setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)))))
         .withMetrics(new MicrometerMetricsFactory(metrics.registry()))
         .build();
   }

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  /** How often the config file is checked for changes (hot reload). */
-  private static final long RELOAD_SCAN_MS = 1000;
+  /** How often the config file is checked for changes (hot reload; applied once unchanged for 2 s). */
+  private static final long RELOAD_SCAN_MS = 500;
 
   static final String USAGE = "usage: java -jar hookgate.jar [--config FILE] [--check-config [FILE]] [--help] [--version]";
 

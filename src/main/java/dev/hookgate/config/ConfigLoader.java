@@ -44,27 +44,6 @@ public final class ConfigLoader {
   /** Variables of hookgate that are not config keys. */
   static final Set<String> NOT_KEYS = Set.of("HOOKGATE_LOG_LEVEL");
 
-  /** Every scalar key of the config reference outside the named sections ({@code ...[]}: a list). */
-  static final List<String> KEYS = List.of("http.host", "http.port", "http.max-body-bytes", "http.max-form-fields",
-      "http.max-header-bytes", "http.idle-timeout", "http.request-timeout", "http.tls.cert", "http.tls.key",
-      "store.kind", "store.path", "store.lease", "store.postgres.uri", "store.postgres.writers", "store.sqlite-synchronous", "store.retention",
-      "admin.token", "response-url.allowed-hosts[]", "response-url.max-post-chars", "jobs.worker-instances",
-      "jobs.worker-pool-size", "delivery.backoff[]", "delivery.max-attempts", "delivery.max-age",
-      "delivery.request-timeout", "delivery.connect-timeout", "shutdown.grace", "log.format",
-      "security.allow-short-secrets", "security.auth-failures-per-minute");
-
-  /** The keys of each entry of a named section ({@code destinations.<name>.url}, ...). */
-  static final Map<String, List<String>> ENTRY_KEYS = Map.of(
-      "destinations", List.of("url", "rate-per-second", "burst", "max-post-chars", "max-in-flight"),
-      "commands", List.of("token", "slack-signing-secret", "team-id[]", "ack", "concurrency", "max-queued",
-          "rerun-after-crash", "job.template", "job.exec[]", "job.timeout", "job.workdir", "job.max-output-bytes",
-          "job.http.method", "job.http.url", "job.http.body", "reply.response-type", "reply.template",
-          "reply.fallback", "reply.username", "reply.icon-url"),
-      "hooks", List.of("key", "destination", "coalesce"),
-      "schedules", List.of("cron", "timezone", "catch-up", "destination", "job.template", "job.exec[]",
-          "job.timeout", "job.workdir", "job.max-output-bytes", "job.http.method", "job.http.url", "job.http.body",
-          "reply.template", "reply.username", "reply.icon-url"));
-
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
   private ConfigLoader() {}
@@ -205,43 +184,64 @@ public final class ConfigLoader {
 
   /**
    * {@code HOOKGATE_HTTP_PORT=9090} sets {@code http.port}: upper case, '.' and '-' become '_'. Any
-   * key of the reference, and any scalar of the file; a list key takes a comma-separated value. A
-   * {@code HOOKGATE_} variable that names none of them is a problem (unless the file's placeholders
-   * use it, or it is not a config variable, e.g. HOOKGATE_LOG_LEVEL).
+   * key the parser reads ({@link ConfigParser#keysRead}: the one schema, entries of named sections
+   * under the names the file gives them), and any scalar of the file; a list key takes a
+   * comma-separated value. An override can bring keys of its own (store.kind=postgres brings
+   * store.postgres.uri): the schema is read again until no variable finds a new key. A {@code HOOKGATE_}
+   * variable that names no key is a problem (unless the file's placeholders use it, or it is not a
+   * config variable, e.g. HOOKGATE_LOG_LEVEL).
    */
   private static void applyOverrides(JsonObject root, JsonObject raw, Map<String, String> env, List<String> problems) {
-    Map<String, String> byVariable = new LinkedHashMap<>();
-    List<String> keys = new ArrayList<>(KEYS);
-    ENTRY_KEYS.forEach((section, entryKeys) -> {
-      if (root.getValue(section) instanceof JsonObject entries) {
-        entries.fieldNames().forEach(name -> entryKeys.forEach(k -> keys.add(section + "." + name + "." + k)));
+    Map<String, String> left = new java.util.TreeMap<>();
+    env.forEach((var, value) -> {
+      if (var.startsWith(ENV_PREFIX)) {
+        left.put(var, value);
       }
     });
-    collectScalarKeys(root, "", keys);
-    keys.forEach(key -> byVariable.putIfAbsent(variable(key.replace("[]", "")), key));
+    boolean found = true;
+    while (found && !left.isEmpty()) {
+      Map<String, String> byVariable = keysByVariable(root);
+      found = false;
+      for (var it = left.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, String> e = it.next();
+        String key = byVariable.get(e.getKey());
+        if (key != null) {
+          override(root, key, e.getValue());
+          it.remove();
+          found = true;
+        }
+      }
+    }
     Set<String> placeholders = new java.util.HashSet<>();
     Matcher m = PLACEHOLDER.matcher(raw.encode());
     while (m.find()) {
       placeholders.add(m.group(1));
     }
-    new java.util.TreeMap<>(env).forEach((var, value) -> {
-      if (!var.startsWith(ENV_PREFIX)) {
-        return;
-      }
-      String key = byVariable.get(var);
-      if (key == null) {
-        if (!placeholders.contains(var) && !NOT_KEYS.contains(var)) {
-          problems.add(var + ": names no config key (HOOKGATE_<KEY>: the key in upper case, '.' and '-' as '_', "
-              + "e.g. HOOKGATE_HTTP_PORT for http.port)");
-        }
-      } else if (key.endsWith("[]")) {
-        JsonArray list = new JsonArray();
-        java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(list::add);
-        put(root, key.substring(0, key.length() - 2), list);
-      } else {
-        put(root, key, value);
+    left.keySet().forEach(var -> {
+      if (!placeholders.contains(var) && !NOT_KEYS.contains(var)) {
+        problems.add(var + ": names no config key (HOOKGATE_<KEY>: the key in upper case, '.' and '-' as '_', "
+            + "e.g. HOOKGATE_HTTP_PORT for http.port)");
       }
     });
+  }
+
+  /** The key each variable overrides: the parser's keys first, then the file's own scalars. */
+  private static Map<String, String> keysByVariable(JsonObject root) {
+    List<String> keys = new ArrayList<>(ConfigParser.keysRead(root));
+    collectScalarKeys(root, "", keys);
+    Map<String, String> byVariable = new LinkedHashMap<>();
+    keys.forEach(key -> byVariable.putIfAbsent(variable(key.replace("[]", "")), key));
+    return byVariable;
+  }
+
+  private static void override(JsonObject root, String key, String value) {
+    if (key.endsWith("[]")) {
+      JsonArray list = new JsonArray();
+      java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(list::add);
+      put(root, key.substring(0, key.length() - 2), list);
+    } else {
+      put(root, key, value);
+    }
   }
 
   /** The environment variable that overrides a key. */

@@ -19,10 +19,25 @@ final class ConfigNode {
   private final String path;
   private final List<String> problems;
 
+  /** Every key read so far ({@code name[]}: a list), in reading order; null: not recorded. */
+  private final java.util.Set<String> read;
+
   ConfigNode(JsonObject json, String path, List<String> problems) {
+    this(json, path, problems, null);
+  }
+
+  /** As above, recording in {@code read} every key the parser reads (present or not): the schema. */
+  ConfigNode(JsonObject json, String path, List<String> problems, java.util.Set<String> read) {
     this.json = json == null ? new JsonObject() : json;
     this.path = path;
     this.problems = problems;
+    this.read = read;
+  }
+
+  private void record(String key) {
+    if (read != null) {
+      read.add(key);
+    }
   }
 
   String key(String name) {
@@ -46,7 +61,7 @@ final class ConfigNode {
       problem(name, "must be a mapping");
       v = null;
     }
-    return new ConfigNode((JsonObject) v, key(name), problems);
+    return new ConfigNode((JsonObject) v, key(name), problems, read);
   }
 
   /** The named children of a mapping section, in file order. */
@@ -60,6 +75,7 @@ final class ConfigNode {
   }
 
   Optional<String> optString(String name) {
+    record(key(name));
     Object v = json.getValue(name);
     if (v == null) {
       return Optional.empty();
@@ -147,6 +163,7 @@ final class ConfigNode {
 
   /** A list of scalars; a single scalar is a list of one. */
   List<String> strings(String name) {
+    record(key(name) + "[]");
     Object v = json.getValue(name);
     List<String> out = new ArrayList<>();
     if (v == null) {

@@ -24,10 +24,28 @@ public final class ConfigParser {
   public static GatewayConfig parse(JsonObject raw) {
     ConfigParser parser = new ConfigParser();
     GatewayConfig config = parser.gateway(new ConfigNode(raw, "", parser.problems));
+    parser.problems.addAll(PlaceholderSecrets.problems(config));
+    parser.problems.addAll(TemplateCheck.problems(config));
     if (!parser.problems.isEmpty()) {
       throw new ConfigException(parser.problems);
     }
     return config;
+  }
+
+  /**
+   * The schema as the parser reads it: every scalar key ({@code name[]}: a list) the parser reads from
+   * {@code raw}, present or not, entries of named sections (a destination, a command...) under their
+   * names. Whatever {@code raw}'s problems.
+   */
+  static java.util.Set<String> keysRead(JsonObject raw) {
+    ConfigParser parser = new ConfigParser();
+    java.util.Set<String> read = new java.util.LinkedHashSet<>();
+    try {
+      parser.gateway(new ConfigNode(raw, "", parser.problems, read));
+    } catch (RuntimeException e) {
+      // a value the parser could not take: the keys read until then are still keys
+    }
+    return read;
   }
 
   private GatewayConfig gateway(ConfigNode root) {

@@ -32,10 +32,13 @@ final class CommandHandler {
 
   private final Services services;
   private final AuthThrottleGuard throttle;
+  /** "jobs already queued": a line per command up to 5 a minute, then counted (a burst would flood the log). */
+  private final RefusalLog refusals;
 
   CommandHandler(Services services, AuthThrottleGuard throttle) {
     this.services = services;
     this.throttle = throttle;
+    this.refusals = new RefusalLog(services.clock()::millis);
   }
 
   void handle(RoutingContext ctx) {
@@ -131,7 +134,8 @@ final class CommandHandler {
             launcher.unreserve(jobId);
           }
           if (result instanceof EnqueueResult.QueueFull full) {
-            LOG.warn("command {} refused: {} jobs already queued", command.name(), full.queued());
+            refusals.limited(command.name(), "command " + command.name() + " refused: " + full.queued()
+                + " jobs already queued").ifPresent(LOG::warn);
             services.metrics().command(command.name(), "queue_full");
             replyEphemeral(ctx, "`/" + command.name() + "` is busy: " + full.queued()
                 + " requests are already waiting. Please try again in a few minutes.");

@@ -1,5 +1,6 @@
 package dev.hookgate.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.hookgate.config.HookConfig;
 import dev.hookgate.protocol.ChatMessage;
@@ -15,6 +16,9 @@ import java.util.Optional;
 final class HookPolicy {
   /** Mattermost's message for {@code web.incoming_webhook.channel_locked.app_error}. */
   static final String CHANNEL_LOCKED = "This webhook is not permitted to post to the requested channel.";
+  /** Dropped from a payload's props when overrides are off. */
+  static final java.util.List<String> OVERRIDE_PROPS = java.util.List.of("override_username", "override_icon_url",
+      "from_webhook");
 
   /** The outcome for one payload. */
   sealed interface Verdict {
@@ -37,13 +41,24 @@ final class HookPolicy {
       out = out.withField("channel", TextNode.valueOf(hook.channel().get()));
     }
     if (!hook.allowOverrides()) {
-      out = out.withField("username", null).withField("icon_url", null).withField("icon_emoji", null);
+      out = withoutOverrideProps(out.withField("username", null).withField("icon_url", null)
+          .withField("icon_emoji", null));
     }
     out = orHooks(out, "username", hook.username());
     if (out.textField("icon_emoji").isEmpty()) {
       out = orHooks(out, "icon_url", hook.iconUrl());
     }
     return new Verdict.Post(out);
+  }
+
+  /** Props Mattermost reads as a name or icon override, or as its own mark of a webhook post. */
+  private static ChatMessage withoutOverrideProps(ChatMessage message) {
+    if (!(message.envelope().get("props") instanceof ObjectNode props)
+        || OVERRIDE_PROPS.stream().noneMatch(props::has)) {
+      return message;
+    }
+    props.remove(OVERRIDE_PROPS);
+    return message.withField("props", props);
   }
 
   private static ChatMessage orHooks(ChatMessage message, String field, Optional<String> hooks) {

@@ -24,6 +24,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final int port;
   private volatile int actualPort;
+  private InFlightRequests inFlight;
 
   /** {@code port} overrides the config's; 0 picks a free port (see {@link #actualPort}). */
   public HttpVerticle(Services services, int port) {
@@ -46,6 +47,8 @@ public final class HttpVerticle extends VerticleBase {
     HookHandler hooks = new HookHandler(services, throttle);
 
     Router router = Router.router(vertx);
+    inFlight = new InFlightRequests(vertx);
+    router.route().handler(inFlight::handle);
     router.route().handler(ctx -> Exchange.begin(ctx, services.config()));
     router.route().handler(RouterFailures::requireDecodableUrl);
     router.route().handler(slow);
@@ -90,6 +93,15 @@ public final class HttpVerticle extends VerticleBase {
         // listen(port) alone binds every interface in Vert.x 5, whatever the options' host says
         .listen(port, http.host())
         .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  /**
+   * Lets the requests in flight finish (each within http.request-timeout, as the slow-request guard
+   * bounds it; new ones get 503) before the server closes: see {@link InFlightRequests}.
+   */
+  @Override
+  public Future<?> stop() {
+    return inFlight.drain(services.config().http().requestTimeout().toMillis() + 1000);
   }
 
   /** The port this verticle's server listens on, once started. */

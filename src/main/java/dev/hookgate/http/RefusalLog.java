@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides which refusals make a log line: every refusal of a producer (a hook's name, or an unknown
- * key masked; a command's name) is logged, up to {@link #LINES_PER_MINUTE} a minute; the rest are counted and
+ * key masked; a command's name, a command whose queue is full) is logged, up to {@link #LINES_PER_MINUTE}
+ * a minute; the rest are counted and
  * reported by the producer's next line, so a misconfigured producer is visible without a flood of
  * lines. At most {@link #MAX_PRODUCERS} producers are remembered (the least recent forgotten first).
  * Pure and not thread-safe: one per event loop.
@@ -45,6 +46,11 @@ final class RefusalLog {
 
   /** The line to log for this refusal, or empty when the producer has had its lines this minute. */
   Optional<String> line(String producer, int status, String reason) {
+    return limited(producer, subject + producer + ": " + status + " " + reason);
+  }
+
+  /** {@code line}, or empty when the producer has had its lines this minute; the next line counts what was not logged. */
+  Optional<String> limited(String producer, String line) {
     long now = clock.getAsLong();
     Window w = windows.computeIfAbsent(producer, p -> new Window());
     long carried = 0;
@@ -59,7 +65,6 @@ final class RefusalLog {
       return Optional.empty();
     }
     w.lines++;
-    String line = subject + producer + ": " + status + " " + reason;
     return Optional.of(carried == 0 ? line : line + " (" + carried + " more refusals of it were not logged)");
   }
 }

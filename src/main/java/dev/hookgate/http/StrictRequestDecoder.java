@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
@@ -23,11 +22,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Vert.x's HTTP/1.x request decoder, strict about message framing (RFC 9112 §6): a request with both
- * {@code Content-Length} and {@code Transfer-Encoding}, or a {@code Transfer-Encoding} whose last
- * coding is not {@code chunked}, is invalid (Vert.x answers 400 and closes the connection), where
- * Netty would drop the {@code Content-Length} and go on; a malformed chunk gets 400 and the
- * connection closed, where Netty would end the request silently. Either way nothing is left on the
- * connection that another request could be smuggled in.
+ * {@code Content-Length} and {@code Transfer-Encoding}, or a {@code Transfer-Encoding} other than
+ * exactly {@code chunked}, is invalid (Vert.x answers 400 and closes the connection), where Netty
+ * would drop the {@code Content-Length} and go on; a malformed chunk gets 400 and the connection
+ * closed, where Netty would end the request silently. Either way nothing after the refused request is
+ * decoded, not even bytes of the same TCP segment: no request can be smuggled behind it.
  */
 final class StrictRequestDecoder extends VertxHttpRequestDecoder {
   private static final Logger LOG = LoggerFactory.getLogger(StrictRequestDecoder.class);
@@ -35,6 +34,8 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   /** The path of the request being decoded, for the shape of an error answered from here. */
   private String path = "";
+  /** A request's framing was refused: the connection closes, and nothing more is decoded from it. */
+  private boolean refused;
 
   private StrictRequestDecoder(HttpServerOptions options) {
     super(options);
@@ -59,6 +60,10 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+    if (refused) {
+      buffer.skipBytes(buffer.readableBytes()); // the connection is closing: nothing after a refusal is read
+      return;
+    }
     int from = out.size();
     super.decode(ctx, buffer, out);
     for (int i = from; i < out.size(); i++) {
@@ -67,22 +72,44 @@ final class StrictRequestDecoder extends VertxHttpRequestDecoder {
         path = req.uri();
         if (req.decoderResult().isSuccess() && ambiguousLength(req)) {
           req.setDecoderResult(DecoderResult.failure(
-              new IllegalArgumentException("Transfer-Encoding not ending in chunked, or with Content-Length")));
+              new IllegalArgumentException("Transfer-Encoding other than chunked, or with Content-Length")));
+        }
+        if (req.decoderResult().isFailure()) {
+          // as Netty does with a message it cannot decode: the request goes on alone (Vert.x answers
+          // 400 and closes), and neither its body nor any request pipelined behind it is decoded
+          dropFrom(out, i + 1);
+          refuse(buffer);
+          return;
         }
       } else if (o instanceof HttpContent content && content.decoderResult().isFailure()) {
-        for (int j = out.size() - 1; j >= i; j--) {
-          ReferenceCountUtil.release(out.remove(j));
-        }
+        dropFrom(out, i);
+        refuse(buffer);
         refuseMalformedChunk(ctx);
         return;
       }
     }
   }
 
+  private void refuse(ByteBuf buffer) {
+    refused = true;
+    buffer.skipBytes(buffer.readableBytes());
+  }
+
+  private static void dropFrom(List<Object> out, int from) {
+    for (int j = out.size() - 1; j >= from; j--) {
+      ReferenceCountUtil.release(out.remove(j));
+    }
+  }
+
+  /** Framing other than a Content-Length alone or {@code Transfer-Encoding: chunked} alone (one header, one coding). */
   private static boolean ambiguousLength(HttpRequest req) {
     var headers = req.headers();
-    return headers.contains(HttpHeaderNames.TRANSFER_ENCODING)
-        && (headers.contains(HttpHeaderNames.CONTENT_LENGTH) || !HttpUtil.isTransferEncodingChunked(req));
+    if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+      return false;
+    }
+    List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    return headers.contains(HttpHeaderNames.CONTENT_LENGTH) || codings.size() != 1
+        || !codings.get(0).trim().equalsIgnoreCase("chunked");
   }
 
   /** 400 written here (the request is already with the router, which never sees its body end), then close. */

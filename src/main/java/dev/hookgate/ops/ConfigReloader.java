@@ -8,30 +8,33 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hot reload: when the config file changes (checked every {@code scanMs}) or on SIGHUP, the file
+ * Hot reload: when the config file changes (checked every {@code scanMs}) and has then stayed the
+ * same for 2 s ({@link FileSettle}: a half-written file is never read), or at once on SIGHUP, the file
  * is read whole and validated again, off the event loop (validation reads the TLS files); a valid
  * config replaces the running one at once (commands, hooks, destinations, reply and retry settings),
- * queued work untouched. An invalid one is refused, one log line per problem, and the running config
- * stays; so is a file that could not be read whole (changed while read) and one that would remove
+ * queued work untouched. An invalid one is refused in one log line naming every problem, and the
+ * running config stays; so is a file that could not be read whole (changed while read) and one that would remove
  * every command, hook, destination and schedule (an empty or truncated file, as editors and config
  * tools leave for a moment when they write in place). Settings bound at start are kept and reported
  * as needing a restart.
  */
 public final class ConfigReloader {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigReloader.class);
+  /** A changed file is read once it has stayed the same this long (SIGHUP reads it at once). */
+  static final long SETTLE_MS = 2000;
 
   private final Vertx vertx;
   private final String path;
@@ -39,8 +42,10 @@ public final class ConfigReloader {
   private final AtomicReference<GatewayConfig> current;
   private final Consumer<GatewayConfig> applied;
   private final AtomicBoolean loading = new AtomicBoolean();
-  private FileTime lastSeen;
+  private final FileSettle settle;
   private long timer = -1;
+  /** Scans of the file so far (a test's probe). */
+  final java.util.concurrent.atomic.AtomicLong scans = new java.util.concurrent.atomic.AtomicLong();
 
   private ConfigReloader(Vertx vertx, String path, Map<String, String> env, AtomicReference<GatewayConfig> current,
       Consumer<GatewayConfig> applied) {
@@ -49,7 +54,7 @@ public final class ConfigReloader {
     this.env = env;
     this.current = current;
     this.applied = applied;
-    this.lastSeen = modified();
+    this.settle = new FileSettle(stamp(), SETTLE_MS);
   }
 
   /** Watches {@code path} (a file on disk) and listens for SIGHUP. */
@@ -61,10 +66,16 @@ public final class ConfigReloader {
   /** As above; {@code applied} is told each config that replaced the running one. */
   public static ConfigReloader start(Vertx vertx, String path, Map<String, String> env,
       AtomicReference<GatewayConfig> current, long scanMs, Consumer<GatewayConfig> applied) {
+    return start(vertx, path, env, current, scanMs, applied, System::currentTimeMillis);
+  }
+
+  /** As above, with the clock that times the settle period. */
+  static ConfigReloader start(Vertx vertx, String path, Map<String, String> env,
+      AtomicReference<GatewayConfig> current, long scanMs, Consumer<GatewayConfig> applied, LongSupplier clock) {
     ConfigReloader reloader = new ConfigReloader(vertx, path, env, current, applied);
-    reloader.timer = vertx.setPeriodic(scanMs, id -> vertx.executeBlocking(reloader::modified, false).onSuccess(seen -> {
-      if (!Objects.equals(seen, reloader.lastSeen)) {
-        reloader.lastSeen = seen;
+    reloader.timer = vertx.setPeriodic(scanMs, id -> vertx.executeBlocking(reloader::stamp, false).onSuccess(seen -> {
+      reloader.scans.incrementAndGet();
+      if (reloader.settle.scan(seen, clock.getAsLong())) {
         reloader.reload("file changed");
       }
     }));
@@ -100,11 +111,8 @@ public final class ConfigReloader {
       restart.forEach(key -> LOG.warn("config reload: {} changed; it takes effect at the next restart", key));
       return true;
     }).recover(e -> {
-      if (e instanceof ConfigException ce) {
-        ce.problems().forEach(p -> LOG.error("config reload refused ({}), the running config stays: {}", why, p));
-      } else {
-        LOG.error("config reload refused ({}), the running config stays: {}", why, e.getMessage());
-      }
+      String reasons = e instanceof ConfigException ce ? String.join("; ", ce.problems()) : e.getMessage();
+      LOG.error("config reload refused ({}), the running config stays: {}", why, reasons.replace('\n', ' '));
       return Future.succeededFuture(false);
     }).onComplete(r -> loading.set(false));
   }
@@ -153,9 +161,15 @@ public final class ConfigReloader {
         h.maxHeaderBytes(), h.idleTimeout(), h.requestTimeout(), h.tls(), a.http().authFailuresPerMinute());
   }
 
-  private FileTime modified() {
+  /** A change was seen and has not settled yet (a test's probe). */
+  boolean pending() {
+    return settle.pending();
+  }
+
+  private FileSettle.Stamp stamp() {
     try {
-      return Files.getLastModifiedTime(Path.of(path));
+      BasicFileAttributes a = Files.readAttributes(Path.of(path), BasicFileAttributes.class);
+      return new FileSettle.Stamp(a.lastModifiedTime(), a.size());
     } catch (IOException e) {
       return null;
     }

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 /**
  * Decodes the body of a POST to an incoming hook exactly as Mattermost does
  * ({@code server/channels/web/webhook.go incomingWebhook}): a urlencoded {@code payload=} field,
- * else the raw body as JSON whatever the content type; keys matched case-insensitively; one retry
+ * else the raw body as JSON whatever the content type; keys matched as Go does ({@link #fold}); one retry
  * with raw newlines and tabs escaped inside text-like values; "No text specified." when there is
  * neither text, attachments nor Slack {@code blocks} (which Slack accepts without text, and which are
  * passed on unchanged).
@@ -75,7 +75,7 @@ public final class IncomingHookRequest {
     for (Iterator<Map.Entry<String, JsonNode>> it = in.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
-      String lower = key.toLowerCase(Locale.ROOT);
+      String lower = fold(key);
       JsonNode value = e.getValue();
       if (STRING_FIELDS.contains(lower) || OBJECT_FIELDS.contains(lower) || CONTENT_ARRAYS.contains(lower)) {
         key = lower;
@@ -87,6 +87,17 @@ public final class IncomingHookRequest {
       out.set(key, value);
     }
     return out;
+  }
+
+  /**
+   * A key as Go's encoding/json matches it to a field (Mattermost's decoder): case-insensitively, with
+   * Unicode simple folding, so that {@code uſername} (U+017F) and {@code \u212Aey} (Kelvin sign) match
+   * {@code username} and {@code key}: each code point to its upper case, then to its lower case.
+   */
+  static String fold(String key) {
+    StringBuilder sb = new StringBuilder(key.length());
+    key.codePoints().forEach(c -> sb.appendCodePoint(Character.toLowerCase(Character.toUpperCase(c))));
+    return sb.toString();
   }
 
   private static void checkType(String key, JsonNode value) {

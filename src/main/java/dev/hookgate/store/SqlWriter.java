@@ -218,6 +218,12 @@ final class SqlWriter {
         failAll(batch, new StoreUnavailableException(dialect.name() + " store unavailable: cannot reconnect", null));
         return;
       }
+      try {
+        dialect.checkStorage(); // a SQLite file deleted or replaced: nothing more is written into the lost one
+      } catch (SQLException e) {
+        failAll(batch, unavailable(e));
+        return;
+      }
       Object[] results = new Object[batch.size()];
       SortedSet<String> queueDepths = new TreeSet<>();
       batch.forEach(p -> queueDepths.addAll(p.queueDepths()));

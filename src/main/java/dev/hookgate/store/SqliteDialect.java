@@ -37,6 +37,8 @@ final class SqliteDialect implements Dialect {
   private FileChannel lockChannel;
   private FileLock lock;
   private Object fileKey;
+  /** The file was found deleted or replaced (written by the writer thread, read by any). */
+  private volatile boolean gone;
 
   /** {@code synchronous}: {@code full} or {@code normal} (see StoreConfig). */
   SqliteDialect(Path path, String synchronous) {
@@ -117,16 +119,27 @@ final class SqliteDialect implements Dialect {
 
   @Override
   public void checkStorage() throws SQLException {
+    if (gone) {
+      throw goneException();
+    }
+    if (fileKey == null) {
+      return; // not opened through this dialect: nothing to compare with
+    }
     Object now;
     try {
       now = Files.exists(path) ? fileKey() : null;
     } catch (SQLException e) {
       now = null;
     }
-    if (now == null || (fileKey != null && !fileKey.equals(now))) {
-      throw new SQLException("the store file " + path + " was deleted or replaced while the gateway ran: "
-          + "what is stored from now on is not in it; restart the gateway");
+    if (now == null || !fileKey.equals(now)) {
+      gone = true; // for good: a file put back is not the one the connections hold
+      throw goneException();
     }
+  }
+
+  private SQLException goneException() {
+    return new SQLException("the store file " + path + " was deleted or replaced while the gateway ran: "
+        + "nothing more is written (it would be lost); restart the gateway");
   }
 
   @Override

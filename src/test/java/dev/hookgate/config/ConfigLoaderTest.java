@@ -1,6 +1,7 @@
 package dev.hookgate.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -182,13 +183,15 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void everyKeyOfTheReferenceIsOneTheParserKnows() {
+  void everyKeyTheParserReadsCanBeOverridden() {
     JsonObject raw = ConfigParserTest.valid();
     raw.put("schedules", new JsonObject("{\"daily\":{\"cron\":\"0 9 * * *\",\"destination\":\"ops\","
         + "\"job\":{\"template\":\"x\"}}}"));
-    List<String> keys = new java.util.ArrayList<>(ConfigLoader.KEYS);
-    ConfigLoader.ENTRY_KEYS.forEach((section, entryKeys) -> raw.getJsonObject(section).fieldNames()
-        .forEach(name -> entryKeys.forEach(k -> keys.add(section + "." + name + "." + k))));
+    java.util.Set<String> keys = ConfigParser.keysRead(raw);
+    for (String key : List.of("http.port", "hooks.alerts.channel", "hooks.alerts.allow-overrides",
+        "destinations.ops.coalesce", "commands.report.team-id[]", "schedules.daily.reply.username")) {
+      assertTrue(keys.contains(key), key + " in " + keys);
+    }
     for (String key : keys) {
       String var = ConfigLoader.variable(key.replace("[]", ""));
       List<String> problems;
@@ -201,6 +204,22 @@ class ConfigLoaderTest {
       problems.forEach(p -> org.junit.jupiter.api.Assertions.assertFalse(
           p.contains("unknown key") || p.contains("names no config key"), var + ": " + p));
     }
+  }
+
+  /** Keys the reference's second copy of the schema had missed: the start stopped on them (exit 3). */
+  @Test
+  void hookChannelAndDestinationCoalesceAreOverridden() {
+    GatewayConfig c = ConfigLoader.resolve(ConfigParserTest.valid(), Map.of(
+        "HOOKGATE_HOOKS_ALERTS_CHANNEL", "town-square", "HOOKGATE_DESTINATIONS_OPS_COALESCE", "false"));
+    assertEquals(Optional.of("town-square"), c.hooks().get("alerts").channel());
+    assertFalse(c.destinations().get("ops").coalesce());
+  }
+
+  @Test
+  void anOverrideBringsTheKeysItEnables() {
+    GatewayConfig c = ConfigLoader.resolve(ConfigParserTest.valid(), Map.of("HOOKGATE_STORE_KIND", "postgres",
+        "HOOKGATE_STORE_POSTGRES_URI", "postgresql://hookgate@127.0.0.1:5432/hookgate"));
+    assertEquals("postgres", c.store().kind());
   }
 
   @Test
@@ -233,7 +252,7 @@ class ConfigLoaderTest {
   @Test
   void shippedDefaultConfigResolvesWithAnEmptyEnvironment() throws IOException {
     GatewayConfig c = ConfigLoader.resolve(defaultConfigFile(), Map.of());
-    assertEquals(new HttpConfig("0.0.0.0", 8080, 1_048_576, 256), c.http());
+    assertEquals(new HttpConfig("127.0.0.1", 8080, 1_048_576, 256), c.http());
     assertEquals(Optional.empty(), c.admin().token());
     assertEquals(List.of(new ResponseUrlConfig.AllowedHost("https", "team.example.org", -1)),
         c.responseUrl().allowedHosts());

@@ -96,4 +96,16 @@ class CommandLineIT {
       }
     }
   }
+
+  @Test
+  void checkConfigRefusesATemplateThatCannotCompile() throws Exception {
+    Path config = Files.writeString(dir.resolve("hookgate.yaml"), """
+        http: {host: 127.0.0.1}
+        commands:
+          report: {token: report-token-0123456789, job: {template: x}, reply: {template: "{{#output}}done"}}
+        """);
+    Run check = run("--check-config", config.toString());
+    assertEquals(3, check.exit(), check.out());
+    assertTrue(check.out().contains("commands.report.reply.template: is not a valid Mustache template"), check.out());
+  }
 }

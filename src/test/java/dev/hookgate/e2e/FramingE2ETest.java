@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,37 @@ class FramingE2ETest {
     String smuggled = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n";
     assertOnlyA400(exchange(head("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n") + "0\r\n\r\n" + smuggled));
     assertOnlyA400(exchange(head("Transfer-Encoding: chunked\r\nContent-Length: 40\r\n") + "0\r\n\r\n" + smuggled));
+  }
+
+  /** Messages the relay accepted for the hook so far. */
+  static double accepted() {
+    return gw.gateway().services().metrics().registry().get("hookgate_hook_messages")
+        .tags("hook", "alerts", "outcome", "accepted").counter().count();
+  }
+
+  /**
+   * A refused request and a valid POST behind it, in one TCP segment: the 400 alone is answered and the
+   * POST never runs. A valid POST sent afterwards on its own connection is the only one accepted (its
+   * 200 comes after its commit, and the store writes in order).
+   */
+  @Test
+  void aValidPostPipelinedBehindARefusedRequestNeverRuns() throws Exception {
+    String body = "{\"text\":\"smuggled\"}";
+    String smuggled = head("Content-Length: " + body.length() + "\r\n") + body;
+    for (String framing : List.of("Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+        "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n", "Transfer-Encoding: chunked, identity\r\n",
+        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n", "Transfer-Encoding: gzip, chunked\r\n")) {
+      double before = accepted();
+      assertOnlyA400(exchange(head(framing) + "0\r\n\r\n" + smuggled));
+      assertEquals(200, gw.postJson("/hooks/" + KEY, "{\"text\":\"after\"}").statusCode());
+      assertEquals(before + 1, accepted(), "only the message sent afterwards was accepted, behind: " + framing);
+    }
+  }
+
+  @Test
+  void aTransferEncodingOtherThanExactlyChunkedIsRefused() throws Exception {
+    assertOnlyA400(exchange(head("Transfer-Encoding: chunked, identity\r\n") + "0\r\n\r\n"));
+    assertOnlyA400(exchange(head("Transfer-Encoding: identity, chunked\r\n") + "0\r\n\r\n"));
   }
 
   @Test

@@ -65,4 +65,37 @@ class HookChannelE2ETest {
       assertEquals(3, chat.posts().size(), "the refused post was never relayed");
     }
   }
+
+  /**
+   * Overrides off: keys Mattermost's decoder (Go's encoding/json: case-insensitive, Unicode folding)
+   * reads as username, icon_url or icon_emoji are stripped however they are spelled, and so are the
+   * props Mattermost reads as an override or a webhook mark; other props pass.
+   */
+  @Test
+  void overridesOffStripEveryKeyMattermostFoldsToANameOrIconAndTheOverrideProps() throws Exception {
+    try (FakeChatServer chat = FakeChatServer.start(); TestGateway gw = TestGateway.start("""
+        store: {path: "${DB}"}
+        destinations:
+          mm: {url: "%s"}
+        hooks:
+          alerts: {key: %s, destination: mm, username: alerts, allow-overrides: false}
+        """.formatted(chat.incomingHookUrl("onehook"), ALERTS))) {
+      String payload = "{\"text\":\"disk full\",\"u\u017Fername\":\"ceo\",\"ICON_URL\":\"https://evil.example/a.png\","
+          + "\"Icon_Emoji\":\"crown\",\"props\":{\"override_username\":\"ceo\","
+          + "\"override_icon_url\":\"https://evil.example/a.png\",\"from_webhook\":\"false\",\"card\":\"kept\"}}";
+      assertEquals(200, gw.postJson("/hooks/" + ALERTS, payload).statusCode());
+      await("the alert", 10_000, () -> chat.posts().size() == 1);
+      JsonObject post = chat.posts().get(0).body();
+      for (String key : post.fieldNames()) {
+        String folded = key.toUpperCase(java.util.Locale.ROOT).toLowerCase(java.util.Locale.ROOT);
+        if (List.of("username", "icon_url", "icon_emoji").contains(folded)) {
+          assertEquals(key, folded, "only the canonical key is left: " + post);
+        }
+      }
+      assertEquals("alerts", post.getString("username"), post.encode());
+      assertNull(post.getString("icon_url"), post.encode());
+      assertNull(post.getString("icon_emoji"), post.encode());
+      assertEquals(new JsonObject().put("card", "kept"), post.getJsonObject("props"), post.encode());
+    }
+  }
 }

@@ -29,8 +29,10 @@ class HotReloadIT {
       await("command two after the edit", 10_000, () -> status(gw, "/commands/two") == 200);
 
       Files.writeString(config, config("one", "two").replace("timeout: 5s", "timeout: ten"));
+      // one line naming every problem
       await("the refusal in the log", 10_000, () -> output(gw).contains(
-          "config reload refused (file changed), the running config stays: commands.two.job.timeout: \"ten\" is not a duration"));
+          "config reload refused (file changed), the running config stays: commands.one.job.timeout: \"ten\" is not a "
+          + "duration (e.g. 500ms, 10s, 5m, 1h); commands.two.job.timeout: \"ten\" is not a duration"));
       assertEquals(200, gw.postForm("/commands/two", form()).statusCode());
 
       Files.writeString(config, config("one", "two", "three"));

@@ -68,6 +68,68 @@ class ConfigReloaderTest {
   }
 
   @Test
+  void anEditPuttingAnExampleSecretOnANonLoopbackGatewayIsRefused(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path file = Files.writeString(dir.resolve("hookgate.yaml"), RUNNING);
+    AtomicReference<GatewayConfig> current = new AtomicReference<>(parse(RUNNING)); // http.host 0.0.0.0
+    GatewayConfig before = current.get();
+    Files.writeString(file, RUNNING.replace("alerts-hook-key-0123", "change-me-alerts-hook-key"));
+    ConfigReloader reloader = ConfigReloader.start(vertx, file.toString(), Map.of(), current, 60_000);
+    reloader.reload("test").onComplete(ctx.succeeding(applied -> ctx.verify(() -> {
+      assertFalse(applied);
+      assertEquals(before, current.get());
+      ctx.completeNow();
+    })));
+  }
+
+  /** Polls until {@code condition} holds, failing after 10 s. */
+  static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  /**
+   * A two-step writer: the file cut inside the first destination's URL (valid YAML: one destination,
+   * nothing else), then the whole file. The cut file is never applied, however many scans see it
+   * within the settle period; the whole file is, once it has stayed the same for 2 s.
+   */
+  @Test
+  void aHalfWrittenFileIsNeverApplied(Vertx vertx) throws Exception {
+    String whole = """
+        destinations:
+          ops:
+            url: "https://team.example.org/hooks/abcdefghij"
+          pager: {url: "https://team.example.org/hooks/pager"}
+        hooks: {alerts: {key: alerts-hook-key-0123, destination: ops}, page: {key: page-hook-key-01234, destination: pager}}
+        """;
+    Path file = Files.writeString(dir.resolve("hookgate.yaml"), RUNNING);
+    AtomicReference<GatewayConfig> current = new AtomicReference<>(parse(RUNNING));
+    List<GatewayConfig> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    ConfigReloader reloader = ConfigReloader.start(vertx, file.toString(), Map.of(), current, 10, told::add, now::get);
+
+    Files.writeString(file, whole.substring(0, whole.indexOf("example.org/hooks/abc")));
+    await("the cut file seen", reloader::pending);
+    now.addAndGet(ConfigReloader.SETTLE_MS - 1);
+    long scans = reloader.scans.get();
+    await("more scans", () -> reloader.scans.get() >= scans + 3);
+    assertEquals(List.of(), told, "nothing applied within the settle period");
+
+    Files.writeString(file, whole);
+    await("the whole file applied", () -> {
+      now.addAndGet(100);
+      return !told.isEmpty();
+    });
+    assertEquals(1, told.size(), "only the whole file was applied");
+    assertEquals(java.util.Set.of("ops", "pager"), current.get().destinations().keySet());
+    assertEquals("https://team.example.org/hooks/abcdefghij", current.get().destinations().get("ops").url());
+  }
+
+  @Test
   void aValidEditIsAppliedAndReported(Vertx vertx, VertxTestContext ctx) throws Exception {
     Path file = Files.writeString(dir.resolve("hookgate.yaml"), RUNNING);
     AtomicReference<GatewayConfig> current = new AtomicReference<>(parse(RUNNING));
