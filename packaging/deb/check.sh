@@ -23,7 +23,8 @@ getent passwd hookgate | grep -q ':/var/lib/hookgate:/usr/sbin/nologin$' || fail
 dpkg-query -W -f='${Conffiles}\n' hookgate | grep -q '/etc/hookgate/hookgate.yaml' || fail "the config is not a conffile"
 grep -q '^ExecStart=/usr/bin/hookgate --config /etc/hookgate/hookgate.yaml$' /lib/systemd/system/hookgate.service \
   || fail "the unit does not run the launcher"
-grep -q -- '-XX:+ExitOnOutOfMemoryError' /usr/bin/hookgate || fail "the launcher lacks -XX:+ExitOnOutOfMemoryError"
+grep -q '@/opt/hookgate/conf/jvm.options' /usr/bin/hookgate || fail "the launcher does not read /opt/hookgate/conf/jvm.options"
+grep -qx -- '-XX:+ExitOnOutOfMemoryError' /opt/hookgate/conf/jvm.options || fail "the JVM options lack -XX:+ExitOnOutOfMemoryError"
 [ -s /opt/hookgate/hookgate.jsa ] || fail "postinst made no AppCDS archive"
 
 # the service as systemd would run it (no systemd here, maybe): its user, the unit's environment, its
