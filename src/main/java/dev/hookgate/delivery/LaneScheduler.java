@@ -27,7 +27,7 @@ final class LaneScheduler {
   /** What queued during a pause goes out merged when the pause ends (until this long after). */
   static final long AFTER_PAUSE_MS = 1000;
   /** A message that waited this long for its turn shows a lane falling behind: its backlog is merged. */
-  static final long WAITED_MS = 1000;
+  static final long WAITED_MS = 250;
 
   /** What the scheduler needs to know of the config and of lane ownership. */
   interface Access {

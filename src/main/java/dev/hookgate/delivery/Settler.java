@@ -48,12 +48,9 @@ final class Settler {
       services.metrics().destinationRate(destination, lane.pace.rate());
     }
     if (result.decision() instanceof Decision.Delivered) {
-      if (Lanes.isDestination(lane.name)) {
-        // the relay's hot path: a line per post only when the operator asks for it (DEBUG)
-        LOG.debug("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
-      } else { // a job's reply: one line per job's post, as for the job itself
-        LOG.info("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
-      }
+      // a line per post only when the operator asks for it (DEBUG): the job's own line says it ended
+      // and how many posts it made; failures to deliver are logged as they happen
+      LOG.debug("{} to {} delivered in {} ms", what, Lanes.logName(lane.name), now - started);
       services.metrics().delivery(destination, "delivered", ds.size());
       if (ds.size() > 1) {
         services.metrics().coalesced(destination, ds.size());
