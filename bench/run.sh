@@ -199,15 +199,20 @@ delivered() {
     "${R[$label.rate]}/s (missing ${R[$label.missing]})"
 }
 # store_ops FILE: the gateway's hookgate_store_operations_total lines ("operation value"), or nothing
-store_ops() {
+store_ops() { # operations by name, and the group commits as "@transactions"
   curl -fsS --max-time 5 "$GW/metrics" | awk '/^hookgate_store_operations_total[{ ]/ {
       op = "all"; if (match($0, /operation="[^"]*"/)) op = substr($0, RSTART + 11, RLENGTH - 12)
-      v[op] += $NF } END { for (o in v) print o, v[o] }' >"$1" || : >"$1"
+      v[op] += $NF } /^hookgate_store_transactions_total[{ ]/ { v["@transactions"] += $NF }
+      END { for (o in v) print o, v[o] }' >"$1" || : >"$1"
+}
+# tx_per BEFORE AFTER N: store transactions (group commits) per message
+tx_per() {
+  awk -v n="$3" 'FILENAME == ARGV[1] { b[$1] = $2; next } $1 == "@transactions" { printf "%.2f", ($2 - b[$1]) / n }' "$1" "$2"
 }
 # ops_per BEFORE AFTER N: "T (op a, op b, ...)" store operations per message, largest first, or n/a
 ops_per() {
   if [ ! -s "$2" ]; then echo "n/a (no hookgate_store_operations_total in /metrics)"; return; fi
-  local delta='FILENAME == ARGV[1] { b[$1] = $2; next } { d = $2 - b[$1] }'
+  local delta='FILENAME == ARGV[1] { b[$1] = $2; next } $1 ~ /^@/ { next } { d = $2 - b[$1] }'
   awk -v n="$3" "$delta"' { t += d } END { printf "%.2f (", t / n }' "$1" "$2"
   awk -v n="$3" "$delta"' d > 0 { printf "%s %.2f\n", $1, d / n }' "$1" "$2" | sort -k2 -rn \
     | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $2 } END { print ")" }'
@@ -349,7 +354,8 @@ command_run() {
   delivered "$label" replies "${R[$label.run]}"
   cpu_per "$label" "$GW_PID" "$ticks0"; store_ops "$WORK/$label-ops1.txt"
   R[$label.ops]=$(ops_per "$WORK/$label-ops0.txt" "$WORK/$label-ops1.txt" "${R[$label.handled]}")
-  log "  -> CPU ${R[$label.cpu_us]} µs per command; store operations per command: ${R[$label.ops]}"
+  R[$label.tx]=$(tx_per "$WORK/$label-ops0.txt" "$WORK/$label-ops1.txt" "${R[$label.handled]}")
+  log "  -> CPU ${R[$label.cpu_us]} µs per command; store operations per command: ${R[$label.ops]}; transactions ${R[$label.tx]}"
 }
 
 G1_DB=$WORK/gateway.db
@@ -446,7 +452,7 @@ mkdir -p "$RESULTS"
   echo "Load average (1/5/15 min): start $LOAD_START; gateway runs $LOAD_GW; slow command $LOAD_SLOW; after the fill ${LOAD_FILLED:-n/a}; end $LOAD_END. wrk, the server under test, the sink and anything else running share the same $(nproc) cores."
   echo "\`uptime\` at the end: $(uptime)"
   echo
-  echo "| measure (issue 9) | this run | target |"
+  echo "| measure (issues 9 and 15) | this run | target |"
   echo "|---|---|---|"
   echo "| slash command, full path (ack, job, reply delivered to the sink as response_url) ÷ bare-forward | $(ratio_of "${R[gw-cmd.rate]}" "${R[b-bare-forward-cmd.rate]}") | $(target "${R[gw-cmd.rate]}" "${R[b-bare-forward-cmd.rate]}" 0.4) |"
   echo "| the same ÷ durable-forward | $(ratio_of "${R[gw-cmd.rate]}" "${R[b-durable-forward-cmd.rate]}") | $(target "${R[gw-cmd.rate]}" "${R[b-durable-forward-cmd.rate]}" 0.8) |"
@@ -455,6 +461,9 @@ mkdir -p "$RESULTS"
   echo "| that first round ÷ bare route | $(ratio_of "${R[gw-slow-1.rps]}" "${R[b-bare-cmd.rps]}") | $(target "${R[gw-slow-1.rps]}" "${R[b-bare-cmd.rps]}" 0.25) |"
   echo "| relay ingest (deliveries running, after a warm-up on another hook) ÷ the durable route | $(ratio_of "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}") | $(target "${R[gw-relay.rps]}" "${R[b-durable-hook.rps]}" 0.9) |"
   echo "| relay delivery (lines delivered/s, start of the load to end of the backlog) ÷ relay ingest | $(ratio_of "${R[gw-relay.rate]}" "${R[gw-relay.rps]}") | $(target "${R[gw-relay.rate]}" "${R[gw-relay.rps]}" 0.9) |"
+  echo "| store operations per command delivered (transactions per command: ${R[gw-cmd.tx]}) | ${R[gw-cmd.ops]%% (*} | ≤ 3.0 ($(awk -v o="${R[gw-cmd.ops]%% (*}" 'BEGIN { print (o + 0 <= 3.0 ? "met" : "**not met**") }')) |"
+  echo "| CPU per command ÷ durable-forward's | ${R[gw-cmd.cpu_us]} µs ÷ ${R[b-durable-forward-cmd.cpu_us]} µs = **$(awk -v a="${R[gw-cmd.cpu_us]}" -v b="${R[b-durable-forward-cmd.cpu_us]}" 'BEGIN { printf "%.2f", a / b }')×** | ≤ 2.0× ($(awk -v a="${R[gw-cmd.cpu_us]}" -v b="${R[b-durable-forward-cmd.cpu_us]}" 'BEGIN { print (a / b <= 2.0 ? "met" : "**not met**") }')) |"
+  echo "| peak RSS of the gateway (VmHWM, JVM options of conf/jvm.options) | $(mib "$HWM") | ≤ 300 MB ($(awk -v k="$HWM" 'BEGIN { print (k * 1024 <= 300e6 ? "met" : "**not met**") }')) |"
   if [ "$FILL_ROWS" -gt 0 ]; then
     echo "| ack rate with $(num "$FILL_ROWS") delivered messages in the store ÷ empty store | $(ratio_of "${R[gw-filled.rps]}" "${R[gw-cmd.rps]}") | $(target "${R[gw-filled.rps]}" "${R[gw-cmd.rps]}" 0.8) |"
     echo "| full path with $(num "$FILL_ROWS") delivered messages ÷ empty store | $(ratio_of "${R[gw-filled.rate]}" "${R[gw-cmd.rate]}") | reported |"
