@@ -50,7 +50,7 @@ mkdir -p bench/results
 for way in plain make-run; do
   case "$way" in
     plain) opts=() ; label='`java -jar target/hookgate.jar`' ;;
-    make-run) opts=("-XX:SharedArchiveFile=$archive") ; label='`make run` (AppCDS archive)' ;;
+    make-run) opts=("@conf/jvm.options" "-XX:SharedArchiveFile=$archive") ; label='`make run` (conf/jvm.options, AppCDS archive)' ;;
   esac
   start_once "${opts[@]}" >/dev/null   # a first start: the OS's file cache
   times=()

@@ -5,16 +5,19 @@
 # writes the classes it loaded into ARCHIVE at exit. `java -XX:SharedArchiveFile=ARCHIVE -jar JAR`
 # then maps them instead of loading and verifying them one by one (Java 17; 19+ could use
 # -XX:+AutoCreateSharedArchive). The archive holds the jar's path, size and time: it serves that jar
-# only (another one: a warning, and a start without it). usage: packaging/cds-archive.sh [JAR [ARCHIVE [CONFIG]]]
+# only (another one: a warning, and a start without it). It is made with the JVM options it will be used
+# with (JVM_OPTIONS, a java @file: an archive dumped under other options, another collector or heap
+# size, is refused at start). usage: packaging/cds-archive.sh [JAR [ARCHIVE [CONFIG [JVM_OPTIONS]]]]
 set -euo pipefail
 jar=${1:-target/hookgate.jar}
 archive=${2:-${jar%.jar}.jsa}
 config=${3:-conf/hookgate.yaml}
+jvm_options=${4:-conf/jvm.options}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rm -f "$archive"
 HOOKGATE_HTTP_PORT=0 HOOKGATE_HTTP_HOST=127.0.0.1 HOOKGATE_STORE_PATH="$work/hookgate.db" \
-  java -XX:ArchiveClassesAtExit="$archive" -jar "$jar" --config "$config" >"$work/log" 2>&1 &
+  java "@$jvm_options" -XX:ArchiveClassesAtExit="$archive" -jar "$jar" --config "$config" >"$work/log" 2>&1 &
 pid=$!
 port=
 for _ in $(seq 1 600); do
