@@ -6,8 +6,7 @@
 # then maps them instead of loading and verifying them one by one (Java 17; 19+ could use
 # -XX:+AutoCreateSharedArchive). The archive holds the jar's path, size and time: it serves that jar
 # only (another one: a warning, and a start without it). It is made with the JVM options it will be used
-# with (JVM_OPTIONS, a java @file: an archive dumped under other options, another collector or heap
-# size, is refused at start). usage: packaging/cds-archive.sh [JAR [ARCHIVE [CONFIG [JVM_OPTIONS]]]]
+# with (JVM_OPTIONS, a java @file), so that the classes it holds are those that start loads. usage: packaging/cds-archive.sh [JAR [ARCHIVE [CONFIG [JVM_OPTIONS]]]]
 set -euo pipefail
 jar=${1:-target/hookgate.jar}
 archive=${2:-${jar%.jar}.jsa}
