@@ -220,7 +220,7 @@ ops_per() {
 # baseline MODE: starts a baseline server; its base URL in BASE, pid in BASE_PID
 baseline() {
   rm -f "$WORK/$1.port"
-  java "@$ROOT/conf/jvm.options" "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Baseline "$1" 0 "$WORK/$1.port" "$WORK/$1.db" \
+  java "${JAVA_OPTS[@]}" -cp "$CP" dev.hookgate.bench.Baseline "$1" 0 "$WORK/$1.port" "$WORK/$1.db" \
     >"$WORK/baseline-$1.log" 2>&1 &
   BASE_PID=$!; PIDS+=("$BASE_PID")
   BASE=http://127.0.0.1:$(wait_port_file "$WORK/$1.port" "$BASE_PID" "baseline $1")
